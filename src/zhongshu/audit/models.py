@@ -1,0 +1,49 @@
+"""The append-only, hash-chained audit log.
+
+No code path updates or deletes `AuditEvent` rows: the model refuses `save()` on an existing row
+and `delete()`, and database triggers (SQLite and PostgreSQL, migration 0002) refuse UPDATE and
+DELETE underneath the ORM too.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from zhongshu.core.errors import Forbidden
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)  # UTC, millisecond precision
+    actor = models.CharField(max_length=150, db_index=True)  # username, or "anonymous"/"system"
+    role = models.CharField(max_length=20, blank=True)
+    department = models.CharField(max_length=32, blank=True, db_index=True)  # department code
+    ip = models.CharField(max_length=45, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=50, blank=True)
+    object_id = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField(max_length=10, db_index=True)  # success | failure | denied
+    reason = models.CharField(max_length=300, blank=True)
+    pii_digest = models.CharField(max_length=64, blank=True)  # keyed HMAC of personal data, never the data
+    details = models.JSONField(default=dict, blank=True)
+    algo = models.CharField(max_length=16)
+    prev_hash = models.CharField(max_length=128)
+    hash = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise Forbidden("audit records cannot be changed", policy_id="audit-append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: D102
+        raise Forbidden("audit records cannot be deleted", policy_id="audit-append-only")
+
+
+class AuditHead(models.Model):
+    """The chain's tip: a single row locked by each writer, so records chain in commit order."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=128)

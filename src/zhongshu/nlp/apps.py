@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NlpConfig(AppConfig):
+    name = "zhongshu.nlp"
+    label = "nlp"

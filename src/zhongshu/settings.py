@@ -1,0 +1,163 @@
+"""Django settings, read from the environment through `zhongshu.core.env` (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from zhongshu.core import env
+from zhongshu.core.errors import ConfigError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent.parent
+
+ZHONGSHU_DATA_DIR: Path = env.get("ZHONGSHU_DATA_DIR")
+SECRET_KEY = env.ensure_secret_key(ZHONGSHU_DATA_DIR)
+DEBUG = env.get("ZHONGSHU_DEBUG")
+ALLOWED_HOSTS = env.get("ZHONGSHU_ALLOWED_HOSTS")
+ZHONGSHU_COUNTY = env.get("ZHONGSHU_COUNTY")
+ZHONGSHU_AUDIT_HASH = env.get("ZHONGSHU_AUDIT_HASH")
+ZHONGSHU_LOCKOUT_FAILURES = env.get("ZHONGSHU_LOCKOUT_FAILURES")
+ZHONGSHU_LOCKOUT_MINUTES = env.get("ZHONGSHU_LOCKOUT_MINUTES")
+ZHONGSHU_IP_FAILURES = env.get("ZHONGSHU_IP_FAILURES")
+ZHONGSHU_SESSION_IDLE = timedelta(minutes=env.get("ZHONGSHU_SESSION_IDLE_MINUTES"))
+ZHONGSHU_SESSION_MAX = timedelta(hours=env.get("ZHONGSHU_SESSION_MAX_HOURS"))
+ZHONGSHU_TRUSTED_PROXIES = env.get("ZHONGSHU_TRUSTED_PROXIES")
+ZHONGSHU_SHARED_DATA: Path | None = env.get("ZHONGSHU_SHARED_DATA") or (
+    (REPO_DIR.parent / "shared" / "data") if (REPO_DIR.parent / "shared" / "data").is_dir() else None
+)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "zhongshu.core",
+    "zhongshu.accounts",
+    "zhongshu.audit",
+    "zhongshu.web",
+    "zhongshu.demo",
+    "zhongshu.catalog",
+    "zhongshu.appeals",
+    "zhongshu.nlp",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhongshu.audit.context.AuditContextMiddleware",
+    "zhongshu.accounts.middleware.SessionLimitsMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "zhongshu.web.middleware.ErrorMiddleware",
+]
+
+ROOT_URLCONF = "zhongshu.urls"
+WSGI_APPLICATION = "zhongshu.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "zhongshu.web.context.navigation",
+            ],
+        },
+    }
+]
+
+
+def _database() -> dict:
+    url = env.get("DATABASE_URL") or f"sqlite:///{ZHONGSHU_DATA_DIR / 'zhongshu.sqlite3'}"
+    try:
+        config = dj_database_url.parse(url, conn_max_age=0)
+    except Exception as exc:  # dj-database-url raises ValueError and friends
+        raise ConfigError(
+            "DATABASE_URL",
+            f"cannot parse it ({type(exc).__name__})",
+            hint="use sqlite:///path/to/file.sqlite3 or postgresql://user@host:5432/dbname",
+        ) from None
+    engine = config.get("ENGINE", "")
+    if engine == "django.db.backends.sqlite3":
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # IMMEDIATE transactions serialize writers up front, so the audit chain head is never
+        # read by two writers at once; WAL lets readers go on while one writes.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        config["TEST"] = {"NAME": None}
+    elif engine not in ("django.db.backends.postgresql",):
+        raise ConfigError(
+            "DATABASE_URL", f"unsupported database engine {engine}", hint="use sqlite:/// or postgresql://"
+        )
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+
+SESSION_COOKIE_AGE = int(ZHONGSHU_SESSION_MAX.total_seconds())
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env.get("ZHONGSHU_SECURE_COOKIES")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = env.get("ZHONGSHU_LANGUAGE")
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env.get("ZHONGSHU_TIME_ZONE")
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = ZHONGSHU_DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"zhongshu": {"level": "INFO"}},
+}

@@ -1,0 +1,3 @@
+"""Helpers shared by tests (importable thanks to pytest's `pythonpath = ["tests"]`)."""
+
+TEST_PASSWORD = "Tq7#river-lantern"
