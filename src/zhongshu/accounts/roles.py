@@ -25,20 +25,23 @@ class Role(models.TextChoices):
 # records nor business data; the auditor only reads audit records; the security administrator
 # manages policies but not accounts (MLPS 2.0 level 3, GB/T 22239-2019 三权分立).
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.SYSADMIN: frozenset({"home.view", "accounts.manage", "departments.manage", "system.status"}),
+    Role.SYSADMIN: frozenset({"home.view", "accounts.manage", "departments.manage", "system.status",
+                              "open311.manage"}),
     Role.SECADMIN: frozenset({"home.view", "policy.manage", "security.view"}),
     Role.AUDITOR: frozenset({"home.view", "audit.read", "audit.export", "audit.verify"}),
     Role.STEWARD: frozenset(
-        {"home.view", "catalog.read", "catalog.edit", "catalog.ingest", "quality.manage", "quality.read"}
+        {"home.view", "catalog.read", "catalog.edit", "catalog.ingest", "catalog.sources", "quality.manage",
+         "quality.read"}
     ),
     Role.ANALYST: frozenset(
         {"home.view", "catalog.read", "quality.read", "appeals.read", "appeals.analytics", "nlp.manage",
-         "dashboard.view"}
+         "appeals.taxonomy", "dashboard.view"}
     ),
     Role.OPERATOR: frozenset(
-        {"home.view", "appeals.intake", "appeals.dispatch", "appeals.read", "appeals.review", "appeals.analytics"}
+        {"home.view", "appeals.intake", "appeals.dispatch", "appeals.read", "appeals.review", "appeals.analytics",
+         "appeals.import", "appeals.followup", "appeals.identity"}
     ),
-    Role.HANDLER: frozenset({"home.view", "appeals.read", "appeals.handle"}),
+    Role.HANDLER: frozenset({"home.view", "appeals.read", "appeals.handle", "appeals.identity"}),
     Role.LEADER: frozenset(
         {"home.view", "catalog.read", "quality.read", "appeals.read", "appeals.analytics", "appeals.supervise",
          "dashboard.view"}
