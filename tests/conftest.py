@@ -14,9 +14,10 @@ from support import TEST_PASSWORD  # noqa: F401  (re-exported for fixtures)
 
 @pytest.fixture(autouse=True)
 def _data_dir(settings, tmp_path):
-    """Each test gets its own data dir (warehouse files, models, demo files)."""
+    """Each test gets its own data dir (warehouse files, models, demo files), and cheap Argon2."""
     settings.ZHONGSHU_DATA_DIR = tmp_path / "data"
     settings.ZHONGSHU_DATA_DIR.mkdir()
+    settings.PASSWORD_HASHERS = ["support.FastArgon2"]
 
 
 @pytest.fixture

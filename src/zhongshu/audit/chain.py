@@ -52,8 +52,8 @@ def hasher(algo: str) -> Callable[[bytes], str]:
 def canonical(fields: dict[str, Any]) -> bytes:
     """Serialize the hashed fields deterministically.
 
-    >>> canonical({"seq": 1, "details": {"b": 1, "a": "中"}})[:20]
-    b'{"details":{"a":"\\xe4'
+    >>> canonical({"seq": 1, "details": {"b": 1, "a": "中"}}).decode()
+    '{"details":{"a":"中","b":1},"seq":1}'
     """
     return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
