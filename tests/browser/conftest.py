@@ -41,9 +41,12 @@ def hub(tmp_path_factory):
 
     call("migrate", "--noinput")
     call("departments", "--sync")
-    for role, dept in ROLE_USERS.items():
-        call("createuser", f"{role}1", "--role", role, *(["--department", dept] if dept else []),
-             "--password-stdin", stdin=PASSWORD + "\n")
+    call("createuser", "sysadmin1", "--role", "sysadmin", "--password-stdin", stdin=PASSWORD + "\n")
+    script = ("from zhongshu.accounts.services import create_user\n"
+              f"for role, dept in {ROLE_USERS!r}.items():\n"
+              "    if role != 'sysadmin':\n"
+              f"        create_user(None, username=role + '1', password={PASSWORD!r}, role=role, department_code=dept)\n")
+    call("shell", "-c", script)
     port = _free_port()
     log = open(data / "serve.log", "w")
     proc = subprocess.Popen([*zs, "serve", "--port", str(port), "--no-worker"], env=env, stdout=log, stderr=log)

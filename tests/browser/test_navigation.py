@@ -60,6 +60,6 @@ def test_wrong_password_shows_a_clear_message(browser, hub):
 
 def test_language_switch_to_english(page_as, hub):
     page = page_as("auditor")
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
     assert "Audit log" in page.locator("[data-testid=nav]").inner_text()
