@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings as django_settings
 
+from support import TEST_PASSWORD  # noqa: F401  (re-exported for fixtures)
 from zhongshu.accounts.models import User
 from zhongshu.accounts.services import sync_departments
 from zhongshu.core.county import load_county
-
-from support import TEST_PASSWORD  # noqa: F401  (re-exported for fixtures)
 
 
 @pytest.fixture(autouse=True)

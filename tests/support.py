@@ -1,8 +1,8 @@
 """Helpers shared by tests (importable thanks to pytest's `pythonpath = ["tests"]`)."""
 
-TEST_PASSWORD = "Tq7#river-lantern"
-
 from django.contrib.auth.hashers import Argon2PasswordHasher
+
+TEST_PASSWORD = "Tq7#river-lantern"
 
 
 class FastArgon2(Argon2PasswordHasher):

@@ -5,12 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from support import TEST_PASSWORD
 from zhongshu.accounts.models import LoginFailure, User
 from zhongshu.accounts.services import create_user
 from zhongshu.audit.models import AuditEvent
 from zhongshu.core.errors import InvalidInput
-
-from support import TEST_PASSWORD
 
 
 def actions():

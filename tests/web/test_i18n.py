@@ -2,7 +2,6 @@
 catalogues match their sources."""
 
 import re
-from pathlib import Path
 
 from zhongshu.core.i18n import PACKAGE, mo_bytes, parse_po, po_files
 

@@ -6,9 +6,9 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 
+from zhongshu.accounts.permissions import ensure
 from zhongshu.audit import queries
 from zhongshu.audit.services import Event, record, verify_chain
-from zhongshu.accounts.permissions import ensure
 from zhongshu.core.errors import ZhongshuError
 from zhongshu.web.guards import requires
 
