@@ -21,16 +21,16 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem(_("Home"), "web:home", "home.view", "⌂"),
     NavItem(_("Catalog"), "catalog:index", "catalog.read", "▤"),
-    NavItem(_("Ingest data"), "catalog:upload", "catalog.ingest", "⇪"),
+    NavItem(_("Ingest data"), "catalog:upload", "catalog.ingest", "▲"),
     NavItem(_("Data quality"), "catalog:incidents", "quality.read", "✓"),
-    NavItem(_("New appeal"), "appeals:intake", "appeals.intake", "☎"),
+    NavItem(_("New appeal"), "appeals:intake", "appeals.intake", "✚"),
     NavItem(_("Work orders"), "appeals:list", "appeals.read", "☰"),
-    NavItem(_("Appeal analytics"), "appeals:analytics", "appeals.analytics", "▦"),
-    NavItem(_("Triage models"), "nlp:models", "nlp.manage", "⚙"),
-    NavItem(_("Audit log"), "audit:events", "audit.read", "⛨"),
-    NavItem(_("Accounts"), "accounts:users", "accounts.manage", "☺"),
-    NavItem(_("Departments"), "accounts:departments", "departments.manage", "⌘"),
-    NavItem(_("Security policy"), "accounts:security", "policy.manage", "⚿"),
+    NavItem(_("Appeal analytics"), "appeals:analytics", "appeals.analytics", "◆"),
+    NavItem(_("Triage models"), "nlp:models", "nlp.manage", "◎"),
+    NavItem(_("Audit log"), "audit:events", "audit.read", "★"),
+    NavItem(_("Accounts"), "accounts:users", "accounts.manage", "●"),
+    NavItem(_("Departments"), "accounts:departments", "departments.manage", "■"),
+    NavItem(_("Security policy"), "accounts:security", "policy.manage", "◇"),
 )
 
 
