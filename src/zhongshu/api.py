@@ -20,7 +20,15 @@ api = NinjaAPI(title="Zhongshu API", version="1", auth=django_auth, urls_namespa
 # operation ids (path + method) open to anonymous callers on purpose
 PUBLIC_OPERATIONS: set[tuple[str, str]] = set()
 
-ROUTED_APPS = ("accounts", "audit", "catalog", "appeals", "nlp")
+# (router module, prefix); a module that does not exist yet is skipped
+ROUTERS = (
+    ("zhongshu.accounts.api", "/accounts/"),
+    ("zhongshu.audit.api", "/audit/"),
+    ("zhongshu.catalog.api", "/catalog/"),
+    ("zhongshu.appeals.api", "/appeals/"),
+    ("zhongshu.appeals.api_analytics", "/appeals/analytics/"),
+    ("zhongshu.nlp.api", "/nlp/"),
+)
 
 
 @api.exception_handler(ZhongshuError)
@@ -28,12 +36,12 @@ def zhongshu_error(request, exc: ZhongshuError):
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
-for _app in ROUTED_APPS:
+for _name, _prefix in ROUTERS:
     try:
-        _module = import_module(f"zhongshu.{_app}.api")
+        _module = import_module(_name)
     except ModuleNotFoundError as exc:
-        if exc.name != f"zhongshu.{_app}.api":
+        if exc.name != _name:
             raise
         continue
-    api.add_router(f"/{_app}/", _module.router)
+    api.add_router(_prefix, _module.router)
     PUBLIC_OPERATIONS |= set(getattr(_module, "PUBLIC_OPERATIONS", ()))

@@ -41,7 +41,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         {"home.view", "appeals.intake", "appeals.dispatch", "appeals.read", "appeals.review", "appeals.analytics",
          "appeals.import", "appeals.followup", "appeals.identity"}
     ),
-    Role.HANDLER: frozenset({"home.view", "appeals.read", "appeals.handle", "appeals.identity"}),
+    # handlers see their own department's analytics: the seed's "feed the analysis back by category"
+    Role.HANDLER: frozenset({"home.view", "appeals.read", "appeals.handle", "appeals.identity", "appeals.analytics"}),
     Role.LEADER: frozenset(
         {"home.view", "catalog.read", "quality.read", "appeals.read", "appeals.analytics", "appeals.supervise",
          "dashboard.view"}
