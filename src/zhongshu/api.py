@@ -26,7 +26,6 @@ ROUTERS = (
     ("zhongshu.audit.api", "/audit/"),
     ("zhongshu.catalog.api", "/catalog/"),
     ("zhongshu.appeals.api", "/appeals/"),
-    ("zhongshu.appeals.api_analytics", "/appeals/analytics/"),
     ("zhongshu.nlp.api", "/nlp/"),
 )
 

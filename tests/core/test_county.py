@@ -6,8 +6,7 @@ from zhongshu.core.county import County, load_county
 from zhongshu.core.errors import NotFound
 
 DEPARTMENT_CODES = (
-    "gov dsj gaj scjgj rsj mzj wjj zjj jtj sthj jtysj zrzyj nyncj slj yjglj zfj wlj ybj tyjrj "
-    "rx12345 gdgs"
+    "gov dsj gaj scjgj rsj mzj wjj zjj jtj sthj jtysj zrzyj nyncj slj yjglj zfj wlj ybj tyjrj rx12345 gdgs"
 ).split()
 
 

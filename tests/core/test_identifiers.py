@@ -24,8 +24,16 @@ def test_gb11643_reference_example_and_round_trip():
 
 @pytest.mark.parametrize(
     "value",
-    ["", None, "11010519491231002", "110105194912310021", "1101051949123100XX",
-     "11010519491331002X", "A10105194912310021", "１１０１０５１９４９１２３１００２Ｘ"],
+    [
+        "",
+        None,
+        "11010519491231002",
+        "110105194912310021",
+        "1101051949123100XX",
+        "11010519491331002X",
+        "A10105194912310021",
+        "１１０１０５１９４９１２３１００２Ｘ",
+    ],
 )
 def test_invalid_resident_ids(value):
     assert not ids.is_valid_resident_id(value)
@@ -98,8 +106,13 @@ def test_org_code_special_checks(check, total):
 
 @pytest.mark.parametrize(
     "value, ok",
-    [("4111111111111111", True), ("4111111111111112", False), ("411111111111111", False),
-     ("62220202001122334450", False), ("6222 0202 0011 2233", False)],
+    [
+        ("4111111111111111", True),
+        ("4111111111111112", False),
+        ("411111111111111", False),
+        ("62220202001122334450", False),
+        ("6222 0202 0011 2233", False),
+    ],
 )
 def test_bank_cards(value, ok):
     assert ids.is_bank_card(value) is ok
@@ -107,9 +120,17 @@ def test_bank_cards(value, ok):
 
 @pytest.mark.parametrize(
     "value, mobile, landline",
-    [("13812345678", True, False), ("19912345678", True, False), ("12812345678", False, False),
-     ("0633-8212345", False, True), ("063382123456", False, True), ("010-62345678", False, True),
-     ("0633-0212345", False, False), ("8212345", False, False), ("0633-821234", False, False)],
+    [
+        ("13812345678", True, False),
+        ("19912345678", True, False),
+        ("12812345678", False, False),
+        ("0633-8212345", False, True),
+        ("063382123456", False, True),
+        ("010-62345678", False, True),
+        ("0633-0212345", False, False),
+        ("8212345", False, False),
+        ("0633-821234", False, False),
+    ],
 )
 def test_phones(value, mobile, landline):
     assert ids.is_mobile(value) is mobile
@@ -118,9 +139,18 @@ def test_phones(value, mobile, landline):
 
 @pytest.mark.parametrize(
     "value, ok",
-    [("鲁L·12345", True), ("鲁L12345", True), ("鲁LD12345", True), ("鲁L·D12345", True),
-     ("鲁LA123学", True), ("鲁L1234", False), ("鲁LI2345", False), ("鲁l12345", False),
-     ("XL12345", False), ("鲁L1234567", False)],
+    [
+        ("鲁L·12345", True),
+        ("鲁L12345", True),
+        ("鲁LD12345", True),
+        ("鲁L·D12345", True),
+        ("鲁LA123学", True),
+        ("鲁L1234", False),
+        ("鲁LI2345", False),
+        ("鲁l12345", False),
+        ("XL12345", False),
+        ("鲁L1234567", False),
+    ],
 )
 def test_plates(value, ok):
     assert ids.is_plate(value) is ok
@@ -128,24 +158,30 @@ def test_plates(value, ok):
 
 @pytest.mark.parametrize(
     "label, value, expected",
-    [("resident_id", "371122199001011234", "371122********1234"),
-     ("mobile", "13812345678", "138****5678"),
-     ("landline", "0633-8212345", "0633-***2345"),
-     ("name", "张三丰", "张**"),
-     ("bank_card", "6222021234567890123", "622202*********0123"),
-     ("uscc", "91350100M000100Y43", "91350100********43"),
-     ("address", "山东省日照市莒县城阳街道前李家庄村3组12号", "山东省日照市莒县城阳街道****"),
-     ("address", "山东省日照市莒县库山乡西王村8号", "山东省日照市莒县库山乡****"),
-     ("plate", "鲁L·12345", "鲁L·***45"),
-     ("name", "", "")],
+    [
+        ("resident_id", "371122199001011234", "371122********1234"),
+        ("mobile", "13812345678", "138****5678"),
+        ("landline", "0633-8212345", "0633-***2345"),
+        ("name", "张三丰", "张**"),
+        ("bank_card", "6222021234567890123", "622202*********0123"),
+        ("uscc", "91350100M000100Y43", "91350100********43"),
+        ("address", "山东省日照市莒县城阳街道前李家庄村3组12号", "山东省日照市莒县城阳街道****"),
+        ("address", "山东省日照市莒县库山乡西王村8号", "山东省日照市莒县库山乡****"),
+        ("plate", "鲁L·12345", "鲁L·***45"),
+        ("name", "", ""),
+    ],
 )
 def test_mask_value(label, value, expected):
     assert masks.mask_value(label, value) == expected
 
 
 def test_masks_never_return_the_input_for_real_values():
-    for label, value in [("resident_id", "11010519491231002X"), ("mobile", "13900001111"),
-                         ("address", "山东省日照市莒县招贤镇东王庄村5号"), ("name", "李四")]:
+    for label, value in [
+        ("resident_id", "11010519491231002X"),
+        ("mobile", "13900001111"),
+        ("address", "山东省日照市莒县招贤镇东王庄村5号"),
+        ("name", "李四"),
+    ]:
         assert masks.mask_value(label, value) != value
     with pytest.raises(InvalidInput):
         masks.mask_value("unknown", "x")

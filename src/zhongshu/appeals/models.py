@@ -171,3 +171,65 @@ class Open311Token(models.Model):
     appeal = models.OneToOneField(Appeal, on_delete=models.CASCADE, related_name="open311_token")
     client = models.ForeignKey(Open311Client, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+# --- added with migration 0002 -------------------------------------------------------------------
+
+
+class AppealAlert(models.Model):
+    """Something a supervisor must see: an extreme case, a near-due or overdue work order, a 督办."""
+
+    class Kind(models.TextChoices):
+        EXTREME = "extreme", _("Extreme case")
+        NEAR_DUE = "near_due", _("Near due")
+        OVERDUE = "overdue", _("Overdue")
+        SUPERVISED = "supervised", _("Supervised")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    acknowledged_by = models.CharField(max_length=150, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # one open alert per appeal and kind: the periodic check may run as often as it likes
+            models.UniqueConstraint(fields=["appeal", "kind"], condition=models.Q(acknowledged_at__isnull=True),
+                                    name="appeals_one_open_alert_per_kind"),
+        ]
+
+
+class IntakeAttempt(models.Model):
+    """One public submission, kept briefly to rate-limit per client IP (stored as a keyed digest)."""
+
+    ip_digest = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+
+class SubmissionKey(models.Model):
+    """An idempotency key already used: a replay returns the original appeal, never a second one."""
+
+    scope = models.CharField(max_length=40)  # "web", "hotline", "api", "open311:<client id>"
+    key = models.CharField(max_length=80)
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="appeals_submission_key_once")]
+
+
+class AppealImport(models.Model):
+    """One bulk import of historical work orders: its mapping and its rejects report."""
+
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=150)
+    filename = models.CharField(max_length=200)
+    mapping = models.JSONField(default=dict)
+    total = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    rejects = models.JSONField(default=list)  # [{line, column, reason}]
+
+    class Meta:
+        ordering = ["-at"]

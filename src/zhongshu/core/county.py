@@ -127,9 +127,7 @@ def _parse(code: str, raw: dict) -> County:
             Township(t["code"], t["name"], t["kind"], t.get("name_en", "")) for t in raw["townships"]
         )
         departments = tuple(
-            Department(
-                d["code"], d["name"], d["short_name"], d["name_en"], d["kind"], d.get("parent")
-            )
+            Department(d["code"], d["name"], d["short_name"], d["name_en"], d["kind"], d.get("parent"))
             for d in raw["departments"]
         )
         county = County(

@@ -98,6 +98,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ZHONGSHU_AUDIT_HASH", "sha256", parse_choice("sha256", "sha3_256", "sm3"), "Hash algorithm for new audit chain records (`sm3` needs an OpenSSL with SM3)."),
     Setting("ZHONGSHU_SHARED_DATA", None, parse_path, "Folder of public training/evaluation data (default `../shared/data` beside the checkout when it exists). Used by `zhongshu nlp train` and benchmarks only."),
     Setting("ZHONGSHU_SECURE_COOKIES", "false", parse_bool, "Send session and CSRF cookies only over HTTPS. Set true behind TLS."),
+    Setting("ZHONGSHU_APPEAL_RATE_LIMIT", "5/600", parse_str, "Public appeal form submissions allowed per client IP, as `count/seconds`."),
+    Setting("ZHONGSHU_APPEAL_DEADLINE_DAYS", "", parse_str, "Working-day deadlines per appeal type overriding the defaults (urgent: same day; consult 3; help, complaint, report 13; suggestion, praise 15), e.g. `consult=3,complaint=13`."),
+    Setting("ZHONGSHU_APPEAL_NEAR_DUE_HOURS", "24", parse_positive_int, "Hours before its deadline a work order counts as near due (催办 alert)."),
+    Setting("ZHONGSHU_APPEAL_DUPLICATE_DAYS", "30", parse_positive_int, "Window in days for finding duplicate appeals (same phone or similar text)."),
+    Setting("ZHONGSHU_QUALITY_DEADLINE_DAYS", "5", parse_positive_int, "Working days a data steward has to resolve a quality incident."),
     Setting("ZHONGSHU_TRUSTED_PROXIES", "", parse_list, "IP addresses of reverse proxies whose X-Forwarded-For is trusted for the client IP."),
 )
 

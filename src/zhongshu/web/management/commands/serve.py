@@ -1,6 +1,7 @@
 """Run the hub on one machine: waitress for the web, a db_worker subprocess for background tasks."""
 
 import subprocess
+from importlib import import_module
 import sys
 
 from django.conf import settings
@@ -10,6 +11,9 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from zhongshu.core.commands import ZhongshuCommand
+
+# modules with an ensure_scheduled() that enqueues their periodic work (deadlines, source refreshes)
+PERIODIC = ("zhongshu.appeals.tasks", "zhongshu.catalog.tasks")
 
 
 class Command(ZhongshuCommand):
@@ -21,6 +25,19 @@ class Command(ZhongshuCommand):
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
 
+    def _schedule_periodic(self):
+        """Enqueue the self-rescheduling periodic tasks (django-tasks has no scheduler of its own)."""
+        for module_name in PERIODIC:
+            try:
+                module = import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                continue
+            schedule = getattr(module, "ensure_scheduled", None)
+            if schedule is not None:
+                schedule()
+
     def handle(self, *args, **opts):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
@@ -30,6 +47,7 @@ class Command(ZhongshuCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = None
         if not opts["no_worker"]:
+            self._schedule_periodic()
             worker = subprocess.Popen([sys.executable, "-m", "zhongshu", "db_worker", "--interval", "1"])
         from waitress import serve
 
