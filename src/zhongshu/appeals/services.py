@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, When
 from django.utils import timezone
 
 from zhongshu.accounts.models import Department
@@ -347,11 +347,14 @@ def available_steps(actor: Any, appeal: Appeal) -> list[workflow.Transition]:
 # --- alerts, deadlines ---------------------------------------------------------------------------
 
 
-def alerts(actor: Any, limit: int = 50) -> QuerySet[AppealAlert]:
+def alerts(actor: Any, limit: int = 50) -> list[AppealAlert]:
     """Open alerts on appeals the actor may read (leaders and the 12345 centre see all)."""
     visible = scoped(actor).values("id")
-    return (AppealAlert.objects.filter(acknowledged_at__isnull=True, appeal_id__in=visible)
-            .select_related("appeal", "appeal__department").order_by("-created_at")[:limit])
+    # extreme cases first, then overdue, near due and supervised; newest first within a kind
+    rank = Case(When(kind="extreme", then=0), When(kind="overdue", then=1), When(kind="near_due", then=2),
+                default=3, output_field=IntegerField())
+    return list(AppealAlert.objects.filter(acknowledged_at__isnull=True, appeal_id__in=visible)
+                .select_related("appeal", "appeal__department").order_by(rank, "-created_at")[:limit])
 
 
 def acknowledge_alert(actor: Any, alert_id: int) -> AppealAlert:
