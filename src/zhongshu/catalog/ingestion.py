@@ -1,0 +1,484 @@
+"""Loading data: attempts, versions published in one transaction, rollback, drift and diffs.
+
+A load runs in four steps (ARCHITECTURE rule 4):
+
+1. the loader writes Parquet into `_staging/attempt-<id>/` and fsyncs it;
+2. the folder is renamed into place (`v-<attempt id>/`) — still invisible;
+3. one database transaction inserts the Version with its files, updates the fields and flips
+   the dataset's current version — now readers see it;
+4. quality rules run against the new version (their own transaction).
+
+Killed anywhere before 3 commits, nothing is visible: the attempt stays `running` until
+`reap_interrupted()` marks it failed and removes the unrecorded folders.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from zhongshu.audit.services import Event, record
+from zhongshu.catalog import storage
+from zhongshu.catalog.models import Dataset, DatasetField, LoadAttempt, Version, VersionFile
+from zhongshu.catalog.profiling import grade_for, profile
+from zhongshu.catalog.services import _check, add_edge, raise_dataset_grade, reindex, version_files
+from zhongshu.core.errors import InvalidInput, NotFound, ZhongshuError
+
+log = logging.getLogger("zhongshu.catalog")
+State = LoadAttempt.State
+FORMATS = ("csv", "tsv", "xlsx", "json", "jsonl", "parquet")
+# Where each loader step sits on the overall progress bar.
+STEPS = {"extract": (0.0, 0.1), "hash": (0.0, 0.1), "transcode": (0.1, 0.3), "parse": (0.3, 0.55),
+         "validate": (0.55, 0.7), "write": (0.7, 0.9), "profile": (0.9, 0.97), "publish": (0.97, 1.0)}
+
+
+def _actor_name(actor: Any) -> str:
+    return "system" if actor is None else getattr(actor, "username", str(actor))
+
+
+# --- attempts ------------------------------------------------------------------------------
+
+
+def new_attempt(actor: Any, dataset: Dataset, *, file_name: str = "", path: str | Path | None = None,
+                chunks: Iterable[bytes] | None = None, via: str = "upload", fmt: str = "", encoding: str = "",
+                sheet: str = "", max_bad_fraction: float = 0.05, binding: Any = None) -> LoadAttempt:
+    """Record a load attempt (a draft) for a file given by path or uploaded in chunks; detect its format."""
+    _check(actor, "catalog.ingest", dataset)
+    if fmt and fmt not in FORMATS:
+        raise InvalidInput("format", f"unknown format {fmt!r}", hint="one of: " + ", ".join(FORMATS))
+    try:
+        max_bad_fraction = float(max_bad_fraction)
+    except (TypeError, ValueError):
+        raise InvalidInput("max_bad_fraction", "must be a number between 0 and 1", hint="e.g. 0.05 for 5%") from None
+    if not 0 <= max_bad_fraction <= 1:
+        raise InvalidInput("max_bad_fraction", "must be between 0 and 1", hint="e.g. 0.05 for 5%")
+    with transaction.atomic():
+        attempt = LoadAttempt.objects.create(dataset=dataset, via=via, file_name=Path(file_name or path or "").name,
+                                             format=fmt, encoding=encoding, sheet=sheet, binding=binding,
+                                             max_bad_fraction=max_bad_fraction, created_by=_actor_name(actor),
+                                             # run by this process right away: reapable if it dies
+                                             pid=os.getpid() if via != "upload" else None,
+                                             host=socket.gethostname() if via != "upload" else "")
+        record(actor, Event("catalog.load.created", "load_attempt", attempt.pk,
+                            details={"dataset": dataset.code, "via": via}))
+    try:
+        if chunks is not None:
+            saved, size, digest = storage.save_upload(chunks, attempt.pk, file_name)
+            attempt.file_path, attempt.size, attempt.file_sha256 = str(saved), size, digest
+        elif path is not None:
+            p = Path(path).resolve()
+            attempt.file_path = str(p)
+            attempt.size = p.stat().st_size if p.is_file() else 0
+        if attempt.file_path:
+            _detect(attempt)
+    except ZhongshuError as exc:
+        attempt.save()
+        _fail(attempt, exc)
+        raise
+    attempt.save()
+    return attempt
+
+
+def _detect(attempt: LoadAttempt) -> None:
+    from zhongshu.ingest import encoding as enc
+    from zhongshu.ingest.formats import detect_format, list_sheets
+
+    if not attempt.format:
+        attempt.format = detect_format(attempt.file_path)
+    if attempt.format in ("csv", "tsv", "json", "jsonl") and not attempt.encoding:
+        if os.path.getsize(attempt.file_path) == 0:
+            raise InvalidInput("file", f"{attempt.file_name} is empty", hint="choose the file that holds the data")
+        attempt.encoding = enc.detect_encoding(attempt.file_path)
+    if attempt.format == "xlsx" and not attempt.sheet:
+        sheets = list_sheets(attempt.file_path)
+        attempt.warnings = [*attempt.warnings, {"sheets": sheets}] if len(sheets) > 1 else attempt.warnings
+
+
+def sheets_of(attempt: LoadAttempt) -> list[str]:
+    for w in attempt.warnings:
+        if isinstance(w, dict) and "sheets" in w:
+            return w["sheets"]
+    return []
+
+
+def get_attempt(actor: Any, pk: int) -> LoadAttempt:
+    _check(actor, "catalog.read")
+    attempt = LoadAttempt.objects.select_related("dataset", "dataset__department").filter(pk=pk).first()
+    if attempt is None:
+        raise NotFound("load attempt", pk)
+    return attempt
+
+
+def start(actor: Any, attempt: LoadAttempt, *, fmt: str | None = None, encoding: str | None = None,
+          sheet: str | None = None, max_bad_fraction: float | None = None, inline: bool = False,
+          progress: Callable[[str, float], None] | None = None) -> LoadAttempt:
+    """Confirm a draft (optionally overriding format, encoding, sheet, threshold) and run it."""
+    _check(actor, "catalog.ingest", attempt.dataset)
+    if attempt.state != State.DRAFT:
+        raise InvalidInput("attempt", f"this load is already {attempt.state}", hint="upload the file again to retry")
+    if fmt:
+        if fmt not in FORMATS:
+            raise InvalidInput("format", f"unknown format {fmt!r}", hint="one of: " + ", ".join(FORMATS))
+        attempt.format = fmt
+    if encoding:
+        from zhongshu.ingest.encoding import normalize_encoding
+
+        attempt.encoding = normalize_encoding(encoding)
+    if sheet:
+        attempt.sheet = sheet
+    if max_bad_fraction is not None:
+        if not 0 <= float(max_bad_fraction) <= 1:
+            raise InvalidInput("max_bad_fraction", "must be between 0 and 1", hint="e.g. 0.05 for 5%")
+        attempt.max_bad_fraction = float(max_bad_fraction)
+    attempt.state = State.QUEUED
+    # inline: this process runs it, so if it dies first `reap_interrupted` can tell; queued for the
+    # worker: no process owns it until the worker starts it
+    attempt.pid, attempt.host = (os.getpid(), socket.gethostname()) if inline else (None, "")
+    with transaction.atomic():
+        attempt.save()
+        record(actor, Event("catalog.load.queued", "load_attempt", attempt.pk, details={"dataset": attempt.dataset.code}))
+    if inline:
+        return execute(attempt.pk, progress=progress)
+    from zhongshu.catalog.tasks import run_attempt
+
+    run_attempt.enqueue(attempt.pk)
+    attempt.refresh_from_db()
+    return attempt
+
+
+def _reporter(attempt: LoadAttempt, outer: Callable[[str, float], None] | None) -> Callable[[str, float], None]:
+    last = {"t": 0.0, "step": ""}
+
+    def report(step: str, fraction: float) -> None:
+        lo, hi = STEPS.get(step, (0.0, 1.0))
+        overall = lo + (hi - lo) * max(0.0, min(1.0, fraction))
+        if outer is not None:
+            outer(step, overall)
+        now = time.monotonic()
+        if step != last["step"] or now - last["t"] > 0.3 or fraction >= 1.0:
+            last.update(t=now, step=step)
+            LoadAttempt.objects.filter(pk=attempt.pk).update(step=step, progress=round(overall, 4))
+
+    return report
+
+
+def execute(attempt_id: int, progress: Callable[[str, float], None] | None = None) -> LoadAttempt:
+    """Run a queued attempt to a published version or a recorded failure (the background task's body)."""
+    attempt = LoadAttempt.objects.select_related("dataset", "binding__source").get(pk=attempt_id)
+    if attempt.state != State.QUEUED:
+        return attempt
+    LoadAttempt.objects.filter(pk=attempt.pk).update(state=State.RUNNING, pid=os.getpid(), host=socket.gethostname(),
+                                                     started_at=timezone.now())
+    attempt.refresh_from_db()
+    report = _reporter(attempt, progress)
+    staging = storage.staging_dir(attempt.dataset_id, attempt.pk)
+    storage.remove_quietly(staging)
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    final = storage.final_dir(attempt.dataset_id, attempt.pk)
+    try:
+        result = _load(attempt, staging, report)
+        report("profile", 0.0)
+        storage.publish(staging, final)
+        files = [final / Path(f.path).name for f in result.files]
+        profiles = profile([str(f) for f in files], [(f.name, f.type) for f in result.fields])
+        report("publish", 0.0)
+        version = _publish(attempt, result, files, final, profiles)
+    except ZhongshuError as exc:
+        storage.remove_quietly(staging)
+        storage.remove_quietly(final)
+        return _fail(attempt, exc)
+    except Exception as exc:  # noqa: BLE001 - recorded as failed; details only in the server log
+        log.exception("load attempt %s failed", attempt.pk)
+        storage.remove_quietly(staging)
+        storage.remove_quietly(final)
+        return _fail(attempt, ZhongshuError(f"internal error while loading ({type(exc).__name__})",
+                                            hint="the server log has details; nothing already stored was changed"))
+    report("publish", 1.0)
+    from zhongshu.catalog import quality
+
+    try:
+        quality.after_version(version)
+    except Exception:  # noqa: BLE001 - a quality bug must not hide a published version
+        log.exception("quality checks failed for version %s", version.pk)
+    attempt.refresh_from_db()
+    return attempt
+
+
+def _load(attempt: LoadAttempt, staging: Path, report: Callable[[str, float], None]):
+    from zhongshu.ingest.load import LoadFailed, load_file, write_rejects_csv
+
+    path, fmt, encoding = attempt.file_path, attempt.format or None, attempt.encoding or None
+    if attempt.binding_id:
+        from zhongshu.catalog import sources
+
+        path = str(storage.attempt_dir(attempt.pk) / "extract.parquet")
+        report("extract", 0.0)
+        sources.extract(attempt.binding, Path(path))
+        report("extract", 1.0)
+        fmt, encoding = "parquet", None
+        LoadAttempt.objects.filter(pk=attempt.pk).update(format="parquet", file_sha256=storage.sha256_of(Path(path)))
+    # Types stay as the current version declared them, so a bad value becomes a reject with its
+    # line instead of silently turning the column into text.
+    declared = _declared(attempt.dataset)
+    try:
+        try:
+            result = load_file(path, staging, fmt=fmt, encoding=encoding, sheet=attempt.sheet or None, columns=declared,
+                               max_bad_rows_fraction=attempt.max_bad_fraction, progress=report)
+        except InvalidInput as exc:
+            if not declared or exc.field != "columns":
+                raise
+            # columns were dropped since the last version: load with inferred types, show the drift
+            storage.remove_quietly(staging)
+            result = load_file(path, staging, fmt=fmt, encoding=encoding, sheet=attempt.sheet or None,
+                               max_bad_rows_fraction=attempt.max_bad_fraction, progress=report)
+    except LoadFailed as exc:
+        _write_rejects(attempt, exc.rejects, write_rejects_csv)
+        LoadAttempt.objects.filter(pk=attempt.pk).update(rows_total=exc.total_rows, reject_count=exc.bad_rows)
+        raise
+    if result.rejects:
+        _write_rejects(attempt, result.rejects, write_rejects_csv)
+    LoadAttempt.objects.filter(pk=attempt.pk).update(
+        rows_loaded=result.rows, rows_total=result.total_rows, reject_count=result.reject_count,
+        encoding=result.encoding or "", format=result.format,
+        file_sha256=attempt.file_sha256 or result.source_sha256)
+    return result
+
+
+def _declared(dataset: Dataset):
+    from zhongshu.ingest.model import FieldSpec
+
+    if dataset.current_version_id is None:
+        return None
+    return [FieldSpec(f["name"], f["type"]) for f in dataset.current_version.schema if f["type"] in
+            ("string", "integer", "decimal", "date", "timestamp", "boolean")]
+
+
+def _write_rejects(attempt: LoadAttempt, rejects, writer) -> None:
+    path = storage.attempt_dir(attempt.pk) / "rejects.csv"
+    writer(rejects, path)
+    LoadAttempt.objects.filter(pk=attempt.pk).update(rejects_path=str(path))
+
+
+def _publish(attempt: LoadAttempt, result, files: list[Path], final: Path, profiles) -> Version:
+    schema = [{"name": f.name, "type": f.type, "sql_type": f.sql_type} for f in result.fields]
+    rows_by_file = _rows_per_file(files)
+    with transaction.atomic():
+        ds = Dataset.objects.select_for_update().get(pk=attempt.dataset_id)
+        prev = ds.current_version
+        number = (ds.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = Version.objects.create(
+            dataset=ds, number=number, attempt=attempt, path=storage.relative(final), rows=result.rows, schema=schema,
+            schema_changes=schema_drift(prev.schema if prev else None, schema),
+            source_sha256=attempt.file_sha256 or result.source_sha256, created_by=attempt.created_by)
+        for f in files:
+            VersionFile.objects.create(version=version, path=storage.relative(f), size=f.stat().st_size,
+                                       sha256=storage.sha256_of(f), rows=rows_by_file[str(f)])
+        _sync_fields(ds, result.fields, profiles)
+        Dataset.objects.filter(pk=ds.pk).update(current_version=version, updated_at=timezone.now())
+        LoadAttempt.objects.filter(pk=attempt.pk).update(state=State.SUCCEEDED, step="done", progress=1.0,
+                                                         finished_at=timezone.now(), warnings=_warnings(attempt, result))
+        source = (("source", attempt.binding.source_id, f"{attempt.binding.source.name} · {attempt.binding}")
+                  if attempt.binding_id else ("file", attempt.file_sha256 or result.source_sha256, attempt.file_name))
+        add_edge(source, ("version", version.pk, f"{ds.name} v{number}"), "loaded_into",
+                 {"attempt": attempt.pk, "rows": result.rows})
+        record(attempt.created_by, Event("catalog.version.published", "dataset", ds.code, details={
+            "version": number, "rows": result.rows, "rejected": result.reject_count, "attempt": attempt.pk}))
+    return version
+
+
+def _warnings(attempt: LoadAttempt, result) -> list:
+    return [w for w in attempt.warnings if isinstance(w, dict)] + list(result.warnings)
+
+
+def _rows_per_file(files: list[Path]) -> dict[str, int]:
+    import pyarrow.parquet as pq
+
+    return {str(f): pq.ParquetFile(f).metadata.num_rows for f in files}
+
+
+def _sync_fields(ds: Dataset, fields, profiles) -> None:
+    by_name = {p.name: p for p in profiles}
+    existing = {f.name: f for f in ds.fields.all()}
+    for pos, fld in enumerate(fields):
+        f = existing.pop(fld.name, None) or DatasetField(dataset=ds, name=fld.name)
+        f.position, f.type, f.sql_type, f.present = pos, fld.type, fld.sql_type, True
+        p = by_name.get(fld.name)
+        if p is not None:
+            f.label_candidates = p.candidates
+            if f.label_status != DatasetField.LabelStatus.CONFIRMED:
+                f.label, f.label_share = p.label, p.share
+                f.label_status = DatasetField.LabelStatus.SUGGESTED if p.label else DatasetField.LabelStatus.NONE
+                f.grade, f.level = grade_for(p.label)
+        f.save()
+    for gone in existing.values():
+        gone.present = False
+        gone.save(update_fields=["present"])
+    raise_dataset_grade(ds)
+    reindex(ds)
+
+
+def _fail(attempt: LoadAttempt, exc: ZhongshuError) -> LoadAttempt:
+    with transaction.atomic():
+        LoadAttempt.objects.filter(pk=attempt.pk).update(state=State.FAILED, error=exc.message[:2000],
+                                                         error_hint=exc.hint[:1000], finished_at=timezone.now())
+        record(attempt.created_by or "system", Event("catalog.load.failed", "load_attempt", attempt.pk, "failure",
+                                                     exc.message[:300], details={"dataset": attempt.dataset.code}))
+    attempt.refresh_from_db()
+    return attempt
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_interrupted() -> int:
+    """Mark attempts whose loading process died as failed and remove unrecorded folders."""
+    host = socket.gethostname()
+    n = 0
+    for attempt in LoadAttempt.objects.select_related("dataset").filter(state__in=(State.DRAFT, State.RUNNING, State.QUEUED),
+                                                                         host=host, pid__isnull=False):
+        if not _alive(attempt.pid):
+            _fail(attempt, ZhongshuError("the loading process stopped before finishing (interrupted)",
+                                         hint="load the file again; nothing already stored was changed"))
+            n += 1
+    root = storage.warehouse_root()
+    if root.is_dir():
+        recorded = set(Version.objects.values_list("path", flat=True))
+        running = set(LoadAttempt.objects.filter(state__in=(State.DRAFT, State.RUNNING, State.QUEUED))
+                      .values_list("pk", flat=True))
+        for ds_dir in root.iterdir():
+            for sub in ds_dir.glob("v-*"):
+                if storage.relative(sub) not in recorded and int(sub.name[2:] or 0) not in running:
+                    storage.remove_quietly(sub)
+            for sub in (ds_dir / "_staging").glob("attempt-*"):
+                if int(sub.name.split("-")[1]) not in running:
+                    storage.remove_quietly(sub)
+    return n
+
+
+def attempts_for(actor: Any, dataset: Dataset, limit: int = 20) -> list[LoadAttempt]:
+    _check(actor, "catalog.read")
+    return list(dataset.attempts.all()[:limit])
+
+
+def rejects_file(actor: Any, attempt: LoadAttempt) -> Path:
+    """The rejects report of an attempt (line, column, reason; no values)."""
+    _check(actor, "catalog.read")
+    if not attempt.rejects_path or not Path(attempt.rejects_path).is_file():
+        raise NotFound("rejects report", attempt.pk, hint="this load rejected no rows")
+    return Path(attempt.rejects_path)
+
+
+# --- versions ------------------------------------------------------------------------------
+
+
+def schema_drift(before: list[dict] | None, after: list[dict]) -> dict:
+    """Added, removed and retyped fields between two schemas.
+
+    >>> schema_drift([{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}],
+    ...              [{"name": "a", "type": "string"}, {"name": "c", "type": "date"}])
+    {'added': ['c'], 'removed': ['b'], 'retyped': [{'name': 'a', 'from': 'integer', 'to': 'string'}]}
+    """
+    if before is None:
+        return {}
+    old = {f["name"]: f["type"] for f in before}
+    new = {f["name"]: f["type"] for f in after}
+    return {"added": [n for n in new if n not in old], "removed": [n for n in old if n not in new],
+            "retyped": [{"name": n, "from": old[n], "to": new[n]} for n in new if n in old and old[n] != new[n]]}
+
+
+def get_version(actor: Any, dataset: Dataset, number: int) -> Version:
+    _check(actor, "catalog.read")
+    v = dataset.versions.filter(number=number).first()
+    if v is None:
+        raise NotFound("version", f"{dataset.code} v{number}")
+    return v
+
+
+def rollback(actor: Any, dataset: Dataset, number: int, reason: str = "") -> Version:
+    """Make an earlier (or any) version current again; audited with the reason."""
+    _check(actor, "catalog.ingest", dataset)
+    version = get_version(actor, dataset, number)
+    with transaction.atomic():
+        ds = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        before = ds.current_version.number if ds.current_version else None
+        if before == number:
+            raise InvalidInput("version", f"v{number} is already current")
+        Dataset.objects.filter(pk=ds.pk).update(current_version=version, updated_at=timezone.now())
+        record(actor, Event("catalog.version.rollback", "dataset", ds.code, reason=reason[:300],
+                            details={"from": before, "to": number}))
+    dataset.refresh_from_db()
+    return version
+
+
+def diff(actor: Any, dataset: Dataset, a: int, b: int, samples: int = 10) -> dict:
+    """Compare two versions: row counts, schema drift, and added/removed/changed keys.
+
+    Keys are the fields flagged `is_key`; sample keys are masked when the field carries a label.
+    Without key fields, rows are compared whole (added/removed counts only).
+    """
+    from zhongshu.core.masks import MASKERS, mask_value
+    from zhongshu.ingest.casting import quote_ident
+    from zhongshu.warehouse.engine import DuckDBEngine
+
+    va, vb = get_version(actor, dataset, a), get_version(actor, dataset, b)
+    out: dict[str, Any] = {"a": a, "b": b, "rows_a": va.rows, "rows_b": vb.rows,
+                           "schema": schema_drift(va.schema, vb.schema), "keys": []}
+    cols_a = [f["name"] for f in va.schema]
+    common = [f["name"] for f in vb.schema if f["name"] in cols_a]
+    fields = {f.name: f for f in dataset.fields.all()}
+    keys = [c for c in common if fields.get(c) and fields[c].is_key]
+    if not common:
+        return out
+    with DuckDBEngine() as eng:
+        eng.run(f"CREATE VIEW a AS SELECT * FROM read_parquet({version_files(va)!r})")
+        eng.run(f"CREATE VIEW b AS SELECT * FROM read_parquet({version_files(vb)!r})")
+        if keys:
+            on = " AND ".join(f"a.{quote_ident(c)} IS NOT DISTINCT FROM b.{quote_ident(c)}" for c in keys)
+            rest = [c for c in common if c not in keys]
+            changed_cond = " OR ".join(
+                f"CAST(a.{quote_ident(c)} AS VARCHAR) IS DISTINCT FROM CAST(b.{quote_ident(c)} AS VARCHAR)" for c in rest) or "false"
+            counts = _key_counts(eng, keys, on, changed_cond)
+            out.update(added=counts[0], removed=counts[1], changed=counts[2], key_fields=keys)
+            rows = eng.con.execute(
+                f"SELECT {', '.join('CAST(coalesce(b.' + quote_ident(c) + ', a.' + quote_ident(c) + ') AS VARCHAR)' for c in keys)}, "
+                f"CASE WHEN a.__p IS NULL THEN 'added' WHEN b.__p IS NULL THEN 'removed' ELSE 'changed' END "
+                f"FROM (SELECT *, true AS __p FROM a) a FULL OUTER JOIN (SELECT *, true AS __p FROM b) b ON {on} "
+                f"WHERE a.__p IS NULL OR b.__p IS NULL OR ({changed_cond}) LIMIT {int(samples)}").fetchall()
+            for row in rows:
+                shown = []
+                for c, v in zip(keys, row[:-1], strict=True):
+                    label = fields[c].label
+                    shown.append(mask_value(label, v) if label in MASKERS else v)
+                out["keys"].append({"key": " / ".join(str(s) for s in shown), "change": row[-1]})
+        else:
+            cols = ", ".join(quote_ident(c) for c in common)
+            added = eng.con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM b EXCEPT ALL SELECT {cols} FROM a)").fetchone()[0]
+            removed = eng.con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM a EXCEPT ALL SELECT {cols} FROM b)").fetchone()[0]
+            out.update(added=added, removed=removed, changed=None, key_fields=[])
+    return out
+
+
+def _key_counts(eng, keys: list[str], on: str, changed_cond: str) -> tuple[int, int, int]:
+    row = eng.con.execute(
+        f"SELECT count(*) FILTER (WHERE a.__p IS NULL), count(*) FILTER (WHERE b.__p IS NULL), "
+        f"count(*) FILTER (WHERE a.__p AND b.__p AND ({changed_cond})) "
+        f"FROM (SELECT *, true AS __p FROM a) a FULL OUTER JOIN (SELECT *, true AS __p FROM b) b ON {on}").fetchone()
+    return int(row[0]), int(row[1]), int(row[2])

@@ -1,0 +1,107 @@
+"""Database sources: register by URL (credentials encrypted), bind tables or a query to datasets,
+refresh by hand or on a schedule (`refresh_due`, run by `zhongshu ingest --refresh-due` from cron
+or a systemd timer; see docs/catalog.md)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhongshu.audit.services import Event, record
+from zhongshu.catalog import crypto
+from zhongshu.catalog.dbsource import DatabaseSource
+from zhongshu.catalog.models import LoadAttempt, Source, SourceBinding
+from zhongshu.catalog.services import _check, department, find_or_create_dataset
+from zhongshu.core.errors import InvalidInput, NotFound
+
+
+def list_tables(actor: Any, url: str) -> list[str]:
+    """Connect and list tables (to choose from before saving the source)."""
+    _check(actor, "catalog.sources")
+    return DatabaseSource(url).tables()
+
+
+def create_database_source(actor: Any, *, name: str, department_code: str, url: str,
+                           tables: dict[str, str] | None = None, query: str = "", query_dataset: str = "",
+                           refresh_minutes: int | None = None) -> Source:
+    """Register a database: `tables` maps table → dataset name; or one `query` → `query_dataset`."""
+    dept = department(department_code)
+    _check(actor, "catalog.sources", dept)
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("name", "a source needs a name", hint="e.g. 公安局户籍库")
+    if not tables and not query:
+        raise InvalidInput("tables", "choose at least one table, or write a query", hint="tick the tables to load")
+    if query and not query_dataset:
+        raise InvalidInput("query_dataset", "a query needs the dataset name it loads into")
+    if refresh_minutes is not None and int(refresh_minutes) < 5:
+        raise InvalidInput("refresh_minutes", "refresh at most every 5 minutes", hint="e.g. 1440 for daily")
+    db = DatabaseSource(url)
+    available = db.tables()  # proves the URL works before anything is stored
+    missing = [t for t in (tables or {}) if t not in available]
+    if missing:
+        raise InvalidInput("tables", f"not in this database: {', '.join(missing)}", hint="pick from: " + ", ".join(available[:20]))
+    with transaction.atomic():
+        source = Source.objects.create(
+            kind=Source.Kind.DATABASE, name=name, department=dept, display_url=db.shown, secret=crypto.encrypt(url),
+            refresh_minutes=refresh_minutes,
+            next_refresh_at=timezone.now() + timedelta(minutes=refresh_minutes) if refresh_minutes else None,
+            created_by=getattr(actor, "username", "system"))
+        for table, ds_name in (tables or {}).items():
+            ds = find_or_create_dataset(actor, ds_name or table, dept.code)
+            SourceBinding.objects.create(source=source, dataset=ds, table=table)
+        if query:
+            ds = find_or_create_dataset(actor, query_dataset, dept.code)
+            SourceBinding.objects.create(source=source, dataset=ds, query=query)
+        record(actor, Event("catalog.source.created", "source", source.pk,
+                            details={"url": db.shown, "bindings": source.bindings.count(), "refresh_minutes": refresh_minutes}))
+    return source
+
+
+def get_source(actor: Any, pk: int) -> Source:
+    _check(actor, "catalog.read")
+    source = Source.objects.select_related("department").filter(pk=pk).first()
+    if source is None:
+        raise NotFound("source", pk)
+    return source
+
+
+def list_sources(actor: Any):
+    _check(actor, "catalog.read")
+    return Source.objects.select_related("department").prefetch_related("bindings__dataset")
+
+
+def extract(binding: SourceBinding, out: Path) -> int:
+    """Pull a binding's rows into a Parquet file (called by the loader)."""
+    db = DatabaseSource(crypto.decrypt(binding.source.secret))
+    return db.extract(out, table=binding.table, query=binding.query)
+
+
+def refresh(actor: Any, source: Source, *, inline: bool = False, progress=None) -> list[LoadAttempt]:
+    """Load every binding of a source again (one attempt each); schedules the next refresh."""
+    _check(actor, "catalog.ingest", source)
+    from zhongshu.catalog import ingestion
+
+    attempts = []
+    now = timezone.now()
+    Source.objects.filter(pk=source.pk).update(
+        last_refresh_at=now,
+        next_refresh_at=now + timedelta(minutes=source.refresh_minutes) if source.refresh_minutes else None)
+    for binding in source.bindings.select_related("dataset", "source"):
+        attempt = ingestion.new_attempt(actor, binding.dataset, via="database", binding=binding,
+                                        file_name=binding.table or "query")
+        attempts.append(ingestion.start(actor, attempt, inline=inline, progress=progress))
+    return attempts
+
+
+def refresh_due(now=None, *, inline: bool = False) -> list[LoadAttempt]:
+    """Refresh every scheduled source whose time has come (the periodic check)."""
+    now = now or timezone.now()
+    attempts: list[LoadAttempt] = []
+    for source in Source.objects.filter(kind=Source.Kind.DATABASE, next_refresh_at__lte=now):
+        attempts += refresh(None, source, inline=inline)
+    return attempts
