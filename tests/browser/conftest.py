@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -47,9 +48,12 @@ def hub(tmp_path_factory):
               "    if role != 'sysadmin':\n"
               f"        create_user(None, username=role + '1', password={PASSWORD!r}, role=role, department_code=dept)\n")
     call("shell", "-c", script)
+    call("appeals", "sync-taxonomy")
     port = _free_port()
     log = open(data / "serve.log", "w")
-    proc = subprocess.Popen([*zs, "serve", "--port", str(port), "--no-worker"], env=env, stdout=log, stderr=log)
+    # with its background worker, as a county runs it: uploads load in the worker
+    proc = subprocess.Popen([*zs, "serve", "--port", str(port)], env=env, stdout=log, stderr=log,
+                            start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -61,8 +65,8 @@ def hub(tmp_path_factory):
         proc.kill()
         pytest.fail("the hub did not start: " + (data / "serve.log").read_text()[-2000:])
     yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")
