@@ -104,7 +104,7 @@ def test_html_and_emoji_are_stored_and_escaped(client, users, login):
 def test_operator_intake_page_and_suggestion(client, login, departments):
     login("operator")
     page = client.get("/appeals/intake/").content.decode()
-    assert "autofocus" in page and 'hx-trigger="keyup changed delay:400ms"' in page and "ctrlKey" in page
+    assert "autofocus" in page and 'hx-trigger="input changed delay:400ms"' in page and "ctrlKey" in page
     fragment = client.post("/appeals/intake/suggest", {"title": "", "text": "小区物业乱收费，物业服务太差了，太过分了"})
     html = fragment.content.decode()
     assert fragment.status_code == 200 and 'data-testid="rule-only"' in html

@@ -133,7 +133,7 @@ def test_wrong_encoding_says_where(steward, dataset, load, tmp_path, people_csv)
     path = people_csv(tmp_path / "gbk.csv", encoding="gbk")
     attempt = load(steward, dataset, path, encoding="utf-8")
     assert attempt.state == "failed"
-    assert ("not valid utf-8" in attempt.error or "column names" in attempt.error) and "line" in attempt.error
+    assert "not valid UTF-8 at line 1" in attempt.error and "try --encoding gb18030" in attempt.error and "line" in attempt.error
     assert attempt.error_hint
 
 
@@ -151,3 +151,19 @@ def test_reap_marks_dead_running_attempts_failed(steward, dataset):
     assert ingestion.reap_interrupted() == 1
     a.refresh_from_db()
     assert a.state == "failed" and "interrupted" in a.error
+
+
+def test_diff_without_keys_and_with_masked_keys(steward, dataset, load, tmp_path, people_csv):
+    load(steward, dataset, people_csv(tmp_path / "v1.csv", n=30))
+    load(steward, dataset, people_csv(tmp_path / "v2.csv", n=40, bad_lines=(3,)))  # row 2 loses its age
+    d = ingestion.diff(steward, dataset, 1, 2)
+    # whole rows: 10 new ones; the row rejected in v2 counts as removed
+    assert (d["added"], d["removed"], d["changed"], d["key_fields"], d["keys"]) == (10, 1, None, [], [])
+    services.update_field(steward, services.get_field(steward, dataset, "身份证号"), is_key=True)
+    services.update_field(steward, services.get_field(steward, dataset, "年龄"), is_key=True)
+    d = ingestion.diff(steward, dataset, 1, 2, samples=3)
+    assert (d["added"], d["removed"], d["changed"]) == (10, 1, 0)
+    assert len(d["keys"]) == 3 and [k["change"] for k in d["keys"]] == ["added"] * 3
+    for k in d["keys"]:
+        rid, age = k["key"].split(" / ")
+        assert rid.startswith("371122") and "*" in rid and age.isdigit()  # only the ID number is masked

@@ -1,33 +1,17 @@
-"""Quality rules → checks → incidents; SQL check digits agree with the Python validators."""
+"""Quality rules → checks → incidents, deadlines in working days, freshness.
+
+The rules run in `zhongshu.warehouse.quality` (its SQL check digits are compared with the Python
+validators in tests/warehouse); these tests pin what the catalog adds around them."""
 
 from __future__ import annotations
-
-import datetime
-import random
 
 import pytest
 
 from zhongshu.audit.models import AuditEvent
-from zhongshu.catalog import checkdigits, quality, services
+from zhongshu.catalog import quality, services
 from zhongshu.catalog.models import Incident
 from zhongshu.core import identifiers as ids
 from zhongshu.core.errors import Forbidden, InvalidInput
-from zhongshu.warehouse.engine import DuckDBEngine
-
-
-def test_sql_check_digits_match_python():
-    rng = random.Random(3)
-    rids = [ids.make_resident_id("371122", datetime.date(1950 + i, 1 + i % 12, 1 + i % 28), i + 1) for i in range(40)]
-    rids += [r[:17] + ("0" if r[17] != "0" else "1") for r in rids[:20]] + ["371122199002301236", "12345", "37112219900101123X"]
-    usccs = ["91350100M000100Y43", "91350100M000100Y44", "91371122MA3C4XYZ1", "91350100M000100Y4"]
-    usccs += [ids.make_uscc("371122", "".join(rng.choice("0123456789ABCDEFGH") for _ in range(8))) for _ in range(30)]
-    cards = ["4111111111111111", "4111111111111112", "6222020200112233445", "79927398713", "6225880137006429"]
-    cards += ["".join(rng.choice("0123456789") for _ in range(rng.choice((16, 19)))) for _ in range(40)]
-    with DuckDBEngine() as eng:
-        for scheme, values, py in (("resident_id", rids, ids.is_valid_resident_id), ("uscc", usccs, ids.is_valid_uscc),
-                                   ("bank_card", cards, ids.is_bank_card)):
-            got = eng.con.execute(f"SELECT v, {checkdigits.SQL[scheme]('v')} FROM (SELECT unnest(?) AS v)", [values]).fetchall()
-            assert {v: ok for v, ok in got} == {v: py(v) for v in values}, scheme
 
 
 def _file(tmp_path, rows):
@@ -97,3 +81,60 @@ def test_reference_and_freshness(steward, dataset, load, tmp_path, people_csv, m
     assert checks["freshness"].failed == 0  # just loaded, daily cycle
     with pytest.raises(InvalidInput):
         quality.add_rule(steward, other, "format", "金额", {"pattern": "(["})
+
+
+def test_incident_deadline_counts_working_days(settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    opened = dt.datetime(2026, 9, 30, 10, tzinfo=timezone.get_current_timezone())  # eve of 国庆
+    # 10-01…10-07 are holidays, Saturday 10-10 is a make-up working day: 8, 9, 10, 12, 13
+    assert timezone.localtime(quality.incident_deadline(opened)) == dt.datetime(
+        2026, 10, 13, 23, 59, 59, tzinfo=timezone.get_current_timezone())
+    settings.ZHONGSHU_QUALITY_DEADLINE_DAYS = 2
+    assert timezone.localtime(quality.incident_deadline(opened)).date() == dt.date(2026, 10, 9)
+
+
+def test_incident_is_due_at_the_end_of_a_working_day(steward, dataset, load, tmp_path, people_csv):
+    from django.utils import timezone
+
+    from zhongshu.core.calendar import default_calendar
+
+    load(steward, dataset, people_csv(tmp_path / "p.csv", n=20))
+    dataset.refresh_from_db()
+    quality.add_rule(steward, dataset, "range", "年龄", {"min": "0", "max": "30"})  # strings, as a form sends
+    checks = {c.rule.kind: c for c in quality.recheck(steward, dataset)}
+    assert checks["range"].failed == 9  # ages are 20..39
+    incident = dataset.incidents.get()
+    local = timezone.localtime(incident.deadline)
+    assert default_calendar().is_working_day(local.date()) and local.time().isoformat() == "23:59:59"
+    assert default_calendar().working_days_between(timezone.localtime(incident.opened_at).date(), local.date()) == 5
+
+
+def test_rule_values_must_fit_the_field(steward, dataset, load, tmp_path, people_csv):
+    load(steward, dataset, people_csv(tmp_path / "p.csv", n=5))
+    dataset.refresh_from_db()
+    with pytest.raises(InvalidInput, match="holds numbers"):
+        quality.add_rule(steward, dataset, "allowed_values", "年龄", {"values": "成年,未成年"})
+    with pytest.raises(InvalidInput, match="holds numbers"):
+        quality.add_rule(steward, dataset, "range", "年龄", {"min": "零"})
+    quality.add_rule(steward, dataset, "allowed_values", "年龄", {"values": "20, 21,22"})
+    checks = {c.rule.kind: c for c in quality.recheck(steward, dataset)}
+    assert (checks["allowed_values"].passed, checks["allowed_values"].failed) == (3, 2)
+
+
+def test_stale_version_fails_freshness(steward, dataset, load, tmp_path, people_csv):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    load(steward, dataset, people_csv(tmp_path / "p.csv", n=5))  # monthly: freshness proposed
+    dataset.refresh_from_db()
+    version = dataset.current_version
+    assert {c.rule.kind: c for c in version.checks.all()}["freshness"].failed == 0
+    type(version).objects.filter(pk=version.pk).update(created_at=timezone.now() - dt.timedelta(days=40))
+    dataset.refresh_from_db()
+    checks = {c.rule.kind: c for c in quality.recheck(steward, dataset)}
+    assert (checks["freshness"].passed, checks["freshness"].failed) == (0, 1)
+    assert dataset.incidents.get(rule=checks["freshness"].rule).state == "open"

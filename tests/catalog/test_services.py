@@ -8,6 +8,7 @@ from zhongshu.accounts.permissions import allowed
 from zhongshu.audit.models import AuditEvent
 from zhongshu.catalog import crypto, services
 from zhongshu.core.errors import Forbidden, InvalidInput
+from zhongshu.ingest.dbsource import redact_url
 
 
 @pytest.mark.parametrize("role,action,expected", [
@@ -110,4 +111,25 @@ def test_credentials_encrypted_and_redacted(settings):
     assert crypto.decrypt(token).endswith("@db:5432/huji")
     key = crypto.key_path()
     assert oct(key.stat().st_mode & 0o777) == "0o600"
-    assert crypto.redact_url("mysql://u:p@h/db") == "mysql://u:***@h/db"
+    assert redact_url("mysql://u:p@h/db") == "mysql://u:***@h/db"
+
+
+def test_field_description_can_be_cleared(client, login, tmp_path, people_csv, load):
+    user = login("steward", username="s_clear", department="gaj")
+    ds = services.create_dataset(user, name="户籍", department_code="gaj")
+    load(user, ds, people_csv(tmp_path / "p.csv", n=5))
+    age = services.get_field(user, ds, "年龄")
+    services.update_field(user, age, description="周岁")
+    services.update_field(user, age, description="")
+    age.refresh_from_db()
+    assert age.description == ""
+    services.update_field(user, age, description="周岁")
+    r = client.post(f"/catalog/datasets/{ds.pk}/fields/{age.pk}", {"description": "", "label": "", "key_present": "1"})
+    assert r.status_code == 302
+    age.refresh_from_db()
+    assert age.description == ""
+    services.update_field(user, age, description="周岁")
+    r = client.patch(f"/api/catalog/datasets/{ds.code}/fields/年龄", {"description": ""}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["description"] == ""
+    ds.refresh_from_db()
+    assert "周岁" not in ds.search_text

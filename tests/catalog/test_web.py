@@ -123,20 +123,25 @@ def test_database_source_sqlite_and_down(client, login, tmp_path):
     assert "cannot connect" in body["message"] and "TopSecret" not in r.content.decode() and "***" in body["message"]
 
 
-def test_refresh_due_runs_scheduled_sources(steward, tmp_path):
+def _one_row_db(path):
     import sqlite3
+
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (a TEXT)")
+    con.execute("INSERT INTO t VALUES ('x')")
+    con.commit()
+    con.close()
+    return path
+
+
+def test_refresh_due_runs_scheduled_sources(steward, tmp_path):
     from datetime import timedelta
 
     from django.utils import timezone
 
     from zhongshu.catalog import sources
 
-    db = tmp_path / "s.sqlite"
-    con = sqlite3.connect(db)
-    con.execute("CREATE TABLE t (a TEXT)")
-    con.execute("INSERT INTO t VALUES ('x')")
-    con.commit()
-    con.close()
+    db = _one_row_db(tmp_path / "s.sqlite")
     src = sources.create_database_source(steward, name="s", department_code="gaj", url=f"sqlite:///{db}",
                                          tables={"t": "T"}, refresh_minutes=60)
     assert sources.refresh_due() == []  # not due yet
@@ -170,5 +175,29 @@ def test_cli_subprocess(tmp_path, people_csv):
     bad = run("ingest", str(people_csv(tmp_path / "q.csv", encoding="gbk")), "--dataset", "人口", "--encoding", "utf-8")
     assert bad.returncode == 2
     # the message comes from the ingest library (what and where, then how to fix)
-    assert ("not valid utf-8" in bad.stderr or "column names" in bad.stderr) and "Traceback" not in bad.stderr
+    assert "not valid UTF-8 at line 1" in bad.stderr and "try --encoding gb18030" in bad.stderr and "Traceback" not in bad.stderr
     assert "line" in bad.stderr
+
+
+def test_ensure_scheduled_enqueues_one_self_renewing_refresh(settings, steward, tmp_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from zhongshu.catalog import sources, tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    waiting = DBTaskResult.objects.filter(task_path=tasks.refresh_due_sources.module_path, status="READY")
+    assert tasks.ensure_scheduled() is True and waiting.count() == 1
+    assert tasks.ensure_scheduled() is False and waiting.count() == 1  # `zhongshu serve` twice: still one
+    # what the worker does with it: run the check, which enqueues the next one INTERVAL later
+    db = _one_row_db(tmp_path / "s.sqlite")
+    src = sources.create_database_source(steward, name="s", department_code="gaj", url=f"sqlite:///{db}",
+                                         tables={"t": "T"}, refresh_minutes=60)
+    type(src).objects.filter(pk=src.pk).update(next_refresh_at=timezone.now() - timedelta(minutes=1))
+    waiting.delete()
+    assert tasks.refresh_due_sources.call(True) == 1
+    nxt = waiting.get()
+    assert nxt.run_after > timezone.now() + tasks.INTERVAL - timedelta(minutes=1)
+    assert DBTaskResult.objects.filter(task_path=tasks.run_attempt.module_path, status="READY").count() == 1

@@ -137,6 +137,12 @@ def test_unreadable_and_wrong_encoding(tmp_path):
     with pytest.raises(InvalidInput) as info:
         load_file(src, tmp_path / "out", encoding="utf-8")
     assert "line 2" in info.value.message and "gb18030" in info.value.hint
+    # a GBK header forced to UTF-8 names the encoding, not duplicate (mangled) column names
+    src.write_bytes("身份证号,姓名,年龄,手机号\n1,张三,3,4\n".encode("gbk"))
+    with pytest.raises(InvalidInput) as info:
+        load_file(src, tmp_path / "out2", encoding="utf-8")
+    assert info.value.field == "encoding"
+    assert "not valid UTF-8 at line 1" in info.value.message and "try --encoding gb18030" in info.value.message
 
 
 def test_utf8_head_then_gbk_falls_back(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from functools import partial
 
 import duckdb
 import pyarrow as pa
@@ -12,7 +13,7 @@ import pytest
 from zhongshu.core import identifiers
 from zhongshu.core.errors import EngineError, InvalidInput
 from zhongshu.ingest.profile import FieldProfile
-from zhongshu.warehouse.diff import diff_versions
+from zhongshu.warehouse.diff import diff_rows, diff_versions
 from zhongshu.warehouse.engine import DuckDBEngine
 from zhongshu.warehouse.quality import (
     Rule,
@@ -53,6 +54,14 @@ def test_diff_versions(tmp_path):
         diff_versions([old], [new], ["nope"])
 
 
+def test_diff_rows_without_key(tmp_path):
+    old = write(tmp_path / "old.parquet", a=[1, 1, 2, 3], b=["x", "x", "y", "z"])
+    new = write(tmp_path / "new.parquet", a=["1", "2", "3", "4"], b=["x", "y", "Z", "w"], extra=[0] * 4)
+    d = diff_rows([old], [new])
+    # one duplicate (1, x) and (3, z) removed; (3, Z) and (4, w) added; integer → text is no change
+    assert (d.old_rows, d.new_rows, d.added_rows, d.removed_rows, d.columns) == (4, 4, 2, 2, ["a", "b"])
+
+
 def test_check_digit_sql_matches_python():
     rng = random.Random(3)
     ids = []
@@ -63,11 +72,17 @@ def test_check_digit_sql_matches_python():
     cards = ["".join(str(rng.randint(0, 9)) for _ in range(rng.randint(15, 20))) for _ in range(3000)]
     cs = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     usccs = ["".join(rng.choice(cs) for _ in range(18)) for _ in range(3000)] + ["91350100M000100Y43"]
+    # valid check characters, some with a wrong embedded organisation code
+    bodies = ["".join(rng.choice("0123456789ABCDEFGH") for _ in range(8)) for _ in range(300)]
+    good = [identifiers.make_uscc("371122", b) for b in bodies]
+    usccs += good + [(u[:16] + c)[:17] for u, c in zip(good, "0123456789X" * 30)]
+    usccs = [u if len(u) == 18 else u + identifiers.uscc_check_char(u) for u in usccs]
     con = duckdb.connect()
     for values, sql, py in (
         (ids, resident_id_ok_sql, identifiers.is_valid_resident_id),
         (cards, luhn_ok_sql, identifiers.is_bank_card),
-        (usccs, uscc_ok_sql, lambda s: identifiers.is_valid_uscc(s, check_org_code=False)),
+        (usccs, uscc_ok_sql, identifiers.is_valid_uscc),
+        (usccs, partial(uscc_ok_sql, check_org_code=False), partial(identifiers.is_valid_uscc, check_org_code=False)),
     ):
         con.execute("CREATE OR REPLACE TABLE t AS SELECT unnest(?) AS v", [values])
         got = [

@@ -12,6 +12,8 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
+from zhongshu.core.tasks import ensure_enqueued
+
 INTERVAL = dt.timedelta(minutes=15)
 
 
@@ -27,10 +29,5 @@ def check_deadlines(reschedule: bool = True) -> dict[str, int]:
 
 
 def ensure_scheduled() -> bool:
-    """Enqueue the periodic check unless one is already waiting; True when one was enqueued."""
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.filter(task_path=check_deadlines.module_path, status="READY").exists()
-    if not waiting:
-        check_deadlines.enqueue(True)
-    return not waiting
+    """Start the periodic cycle unless a run is already waiting; True when one was enqueued."""
+    return ensure_enqueued(check_deadlines, True)

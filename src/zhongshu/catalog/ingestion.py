@@ -29,9 +29,10 @@ from django.utils import timezone
 from zhongshu.audit.services import Event, record
 from zhongshu.catalog import storage
 from zhongshu.catalog.models import Dataset, DatasetField, LoadAttempt, Version, VersionFile
-from zhongshu.catalog.profiling import grade_for, profile
-from zhongshu.catalog.services import _check, add_edge, raise_dataset_grade, reindex, version_files
+from zhongshu.catalog.services import _check, add_edge, grade_for, raise_dataset_grade, reindex, version_files
 from zhongshu.core.errors import InvalidInput, NotFound, ZhongshuError
+from zhongshu.ingest.profile import FieldProfile, profile
+from zhongshu.ingest.schema import diff_schemas
 
 log = logging.getLogger("zhongshu.catalog")
 State = LoadAttempt.State
@@ -189,7 +190,7 @@ def execute(attempt_id: int, progress: Callable[[str, float], None] | None = Non
         report("profile", 0.0)
         storage.publish(staging, final)
         files = [final / Path(f.path).name for f in result.files]
-        profiles = profile([str(f) for f in files], [(f.name, f.type) for f in result.fields])
+        profiles = profile(files)
         report("publish", 0.0)
         version = _publish(attempt, result, files, final, profiles)
     except ZhongshuError as exc:
@@ -220,12 +221,14 @@ def _load(attempt: LoadAttempt, staging: Path, report: Callable[[str, float], No
     if attempt.binding_id:
         from zhongshu.catalog import sources
 
-        path = str(storage.attempt_dir(attempt.pk) / "extract.parquet")
+        out = storage.attempt_dir(attempt.pk) / "extract"
+        storage.remove_quietly(out)  # a leftover of an interrupted try of this attempt
         report("extract", 0.0)
-        sources.extract(attempt.binding, Path(path))
+        extracted = sources.extract(attempt.binding, out)
         report("extract", 1.0)
-        fmt, encoding = "parquet", None
-        LoadAttempt.objects.filter(pk=attempt.pk).update(format="parquet", file_sha256=storage.sha256_of(Path(path)))
+        path, fmt, encoding = extracted.files[0].path, "parquet", None
+        attempt.file_sha256 = extracted.source_sha256
+        LoadAttempt.objects.filter(pk=attempt.pk).update(format="parquet", file_sha256=attempt.file_sha256)
     # Types stay as the current version declared them, so a bad value becomes a reject with its
     # line instead of silently turning the column into text.
     declared = _declared(attempt.dataset)
@@ -305,7 +308,16 @@ def _rows_per_file(files: list[Path]) -> dict[str, int]:
     return {str(f): pq.ParquetFile(f).metadata.num_rows for f in files}
 
 
-def _sync_fields(ds: Dataset, fields, profiles) -> None:
+# Candidates matching fewer sampled values than this are noise, not worth showing the steward.
+MIN_CANDIDATE_SHARE = 0.05
+
+
+def _candidates(p: FieldProfile) -> list[dict]:
+    """The profile's label candidates as stored on the field: [{"label", "share"}], best first."""
+    return [{"label": c.label, "share": round(c.share, 4)} for c in p.candidates if c.share >= MIN_CANDIDATE_SHARE]
+
+
+def _sync_fields(ds: Dataset, fields, profiles: list[FieldProfile]) -> None:
     by_name = {p.name: p for p in profiles}
     existing = {f.name: f for f in ds.fields.all()}
     for pos, fld in enumerate(fields):
@@ -313,11 +325,13 @@ def _sync_fields(ds: Dataset, fields, profiles) -> None:
         f.position, f.type, f.sql_type, f.present = pos, fld.type, fld.sql_type, True
         p = by_name.get(fld.name)
         if p is not None:
-            f.label_candidates = p.candidates
+            f.label_candidates = _candidates(p)
             if f.label_status != DatasetField.LabelStatus.CONFIRMED:
-                f.label, f.label_share = p.label, p.share
-                f.label_status = DatasetField.LabelStatus.SUGGESTED if p.label else DatasetField.LabelStatus.NONE
-                f.grade, f.level = grade_for(p.label)
+                label = p.label or ""
+                f.label = label
+                f.label_share = round(p.candidates[0].share, 4) if label else None
+                f.label_status = DatasetField.LabelStatus.SUGGESTED if label else DatasetField.LabelStatus.NONE
+                f.grade, f.level = grade_for(label)
         f.save()
     for gone in existing.values():
         gone.present = False
@@ -390,7 +404,7 @@ def rejects_file(actor: Any, attempt: LoadAttempt) -> Path:
 
 
 def schema_drift(before: list[dict] | None, after: list[dict]) -> dict:
-    """Added, removed and retyped fields between two schemas.
+    """Added, removed and retyped fields between two stored schemas (`ingest.schema.diff_schemas`).
 
     >>> schema_drift([{"name": "a", "type": "integer"}, {"name": "b", "type": "string"}],
     ...              [{"name": "a", "type": "string"}, {"name": "c", "type": "date"}])
@@ -398,10 +412,9 @@ def schema_drift(before: list[dict] | None, after: list[dict]) -> dict:
     """
     if before is None:
         return {}
-    old = {f["name"]: f["type"] for f in before}
-    new = {f["name"]: f["type"] for f in after}
-    return {"added": [n for n in new if n not in old], "removed": [n for n in old if n not in new],
-            "retyped": [{"name": n, "from": old[n], "to": new[n]} for n in new if n in old and old[n] != new[n]]}
+    d = diff_schemas([(f["name"], f["type"]) for f in before], [(f["name"], f["type"]) for f in after])
+    return {"added": d.added, "removed": d.removed,
+            "retyped": [{"name": t.name, "from": t.old_type, "to": t.new_type} for t in d.type_changed]}
 
 
 def get_version(actor: Any, dataset: Dataset, number: int) -> Version:
@@ -431,54 +444,41 @@ def rollback(actor: Any, dataset: Dataset, number: int, reason: str = "") -> Ver
 def diff(actor: Any, dataset: Dataset, a: int, b: int, samples: int = 10) -> dict:
     """Compare two versions: row counts, schema drift, and added/removed/changed keys.
 
-    Keys are the fields flagged `is_key`; sample keys are masked when the field carries a label.
-    Without key fields, rows are compared whole (added/removed counts only).
+    Keys are the fields flagged `is_key` (`warehouse.diff.diff_versions`); up to `samples` sample
+    keys are shown, masked when the field carries a personal-data label. Without key fields, rows
+    are compared whole (`warehouse.diff.diff_rows`: added/removed counts only).
     """
-    from zhongshu.core.masks import MASKERS, mask_value
-    from zhongshu.ingest.casting import quote_ident
-    from zhongshu.warehouse.engine import DuckDBEngine
+    from zhongshu.warehouse.diff import diff_rows, diff_versions
 
     va, vb = get_version(actor, dataset, a), get_version(actor, dataset, b)
     out: dict[str, Any] = {"a": a, "b": b, "rows_a": va.rows, "rows_b": vb.rows,
                            "schema": schema_drift(va.schema, vb.schema), "keys": []}
-    cols_a = [f["name"] for f in va.schema]
+    cols_a = {f["name"] for f in va.schema}
     common = [f["name"] for f in vb.schema if f["name"] in cols_a]
-    fields = {f.name: f for f in dataset.fields.all()}
-    keys = [c for c in common if fields.get(c) and fields[c].is_key]
     if not common:
         return out
-    with DuckDBEngine() as eng:
-        eng.run(f"CREATE VIEW a AS SELECT * FROM read_parquet({version_files(va)!r})")
-        eng.run(f"CREATE VIEW b AS SELECT * FROM read_parquet({version_files(vb)!r})")
-        if keys:
-            on = " AND ".join(f"a.{quote_ident(c)} IS NOT DISTINCT FROM b.{quote_ident(c)}" for c in keys)
-            rest = [c for c in common if c not in keys]
-            changed_cond = " OR ".join(
-                f"CAST(a.{quote_ident(c)} AS VARCHAR) IS DISTINCT FROM CAST(b.{quote_ident(c)} AS VARCHAR)" for c in rest) or "false"
-            counts = _key_counts(eng, keys, on, changed_cond)
-            out.update(added=counts[0], removed=counts[1], changed=counts[2], key_fields=keys)
-            rows = eng.con.execute(
-                f"SELECT {', '.join('CAST(coalesce(b.' + quote_ident(c) + ', a.' + quote_ident(c) + ') AS VARCHAR)' for c in keys)}, "
-                f"CASE WHEN a.__p IS NULL THEN 'added' WHEN b.__p IS NULL THEN 'removed' ELSE 'changed' END "
-                f"FROM (SELECT *, true AS __p FROM a) a FULL OUTER JOIN (SELECT *, true AS __p FROM b) b ON {on} "
-                f"WHERE a.__p IS NULL OR b.__p IS NULL OR ({changed_cond}) LIMIT {int(samples)}").fetchall()
-            for row in rows:
-                shown = []
-                for c, v in zip(keys, row[:-1], strict=True):
-                    label = fields[c].label
-                    shown.append(mask_value(label, v) if label in MASKERS else v)
-                out["keys"].append({"key": " / ".join(str(s) for s in shown), "change": row[-1]})
-        else:
-            cols = ", ".join(quote_ident(c) for c in common)
-            added = eng.con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM b EXCEPT ALL SELECT {cols} FROM a)").fetchone()[0]
-            removed = eng.con.execute(f"SELECT count(*) FROM (SELECT {cols} FROM a EXCEPT ALL SELECT {cols} FROM b)").fetchone()[0]
-            out.update(added=added, removed=removed, changed=None, key_fields=[])
+    fields = {f.name: f for f in dataset.fields.all()}
+    keys = [c for c in common if fields.get(c) and fields[c].is_key]
+    if not keys:
+        rows = diff_rows(version_files(va), version_files(vb))
+        out.update(added=rows.added_rows, removed=rows.removed_rows, changed=None, key_fields=[])
+        return out
+    d = diff_versions(version_files(va), version_files(vb), keys, samples=samples)
+    out.update(added=d.added_keys, removed=d.removed_keys, changed=d.changed_keys, key_fields=keys)
+    labels = [fields[k].label for k in keys]
+    shown = [(key, change) for change, sample in (("added", d.sample_added), ("removed", d.sample_removed),
+                                                  ("changed", d.sample_changed)) for key in sample]
+    out["keys"] = [{"key": masked_key(key, labels), "change": change} for key, change in shown[:samples]]
     return out
 
 
-def _key_counts(eng, keys: list[str], on: str, changed_cond: str) -> tuple[int, int, int]:
-    row = eng.con.execute(
-        f"SELECT count(*) FILTER (WHERE a.__p IS NULL), count(*) FILTER (WHERE b.__p IS NULL), "
-        f"count(*) FILTER (WHERE a.__p AND b.__p AND ({changed_cond})) "
-        f"FROM (SELECT *, true AS __p FROM a) a FULL OUTER JOIN (SELECT *, true AS __p FROM b) b ON {on}").fetchone()
-    return int(row[0]), int(row[1]), int(row[2])
+def masked_key(values: tuple, labels: list[str]) -> str:
+    """A sample key for display: each part masked when its field's label is personal data.
+
+    >>> masked_key(("371122199001011234", 7), ["resident_id", ""])
+    '371122********1234 / 7'
+    """
+    from zhongshu.core.masks import MASKERS, mask_value
+
+    parts = [None if v is None else str(v) for v in values]
+    return " / ".join(str(mask_value(label, v) if label in MASKERS else v) for v, label in zip(parts, labels, strict=True))

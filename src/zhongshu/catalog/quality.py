@@ -1,14 +1,16 @@
 """Quality: rules per field or dataset, checks per version, scores and trends, incidents.
 
-A failing rule opens an incident assigned to the providing department's steward with a deadline;
-a later version on which the rule passes resolves it. Checks record counts and failing row
-numbers, never values.
+Rules are stored here and run by `zhongshu.warehouse.quality.run_rules` over every row of a
+version; only freshness (the version's age against the dataset's 更新周期) is the catalog's own.
+A failing rule opens an incident assigned to the providing department's steward, due after
+`ZHONGSHU_QUALITY_DEADLINE_DAYS` working days on the holiday calendar; a later version on which
+the rule passes resolves it. Checks record counts and failing row numbers, never values.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +20,6 @@ from django.utils import timezone
 from zhongshu.accounts.models import User
 from zhongshu.accounts.permissions import ensure
 from zhongshu.audit.services import Event, record
-from zhongshu.catalog import checkdigits
 from zhongshu.catalog.models import (
     CYCLE_DAYS,
     Dataset,
@@ -29,26 +30,30 @@ from zhongshu.catalog.models import (
     Version,
 )
 from zhongshu.catalog.services import _check, version_files
-from zhongshu.core import identifiers as ids
+from zhongshu.core.calendar import WorkCalendar, default_calendar
 from zhongshu.core.errors import InvalidInput, NotFound
-from zhongshu.ingest.casting import quote_ident, quote_literal
-from zhongshu.warehouse.engine import DuckDBEngine
+from zhongshu.warehouse import quality as wq
 
 Kind = QualityRule.Kind
-MAX_FAILING_ROWS = 100
-CHECK_DIGITS = {"resident_id": ids.is_valid_resident_id, "uscc": ids.is_valid_uscc, "bank_card": ids.is_bank_card}
-# Default rules proposed from a field's label.
-LABEL_RULES: dict[str, list[tuple[str, dict]]] = {
-    "resident_id": [(Kind.CHECK_DIGIT, {"scheme": "resident_id"})],
-    "uscc": [(Kind.CHECK_DIGIT, {"scheme": "uscc"})],
-    "bank_card": [(Kind.CHECK_DIGIT, {"scheme": "bank_card"})],
-    "mobile": [(Kind.FORMAT, {"pattern": r"1[3-9]\d{9}"})],
-    "landline": [(Kind.FORMAT, {"pattern": r"0\d{2,3}-?[2-9]\d{6,7}"})],
-}
+NUMERIC = ("integer", "decimal")
 
 
 def deadline_days() -> int:
+    """Working days a steward has to handle a quality incident."""
     return int(getattr(settings, "ZHONGSHU_QUALITY_DEADLINE_DAYS", 5))
+
+
+def incident_deadline(opened: dt.datetime, calendar: WorkCalendar | None = None) -> dt.datetime:
+    """The end (23:59:59 local time) of the `deadline_days()`-th working day after `opened`.
+
+    >>> import zoneinfo
+    >>> opened = dt.datetime(2026, 9, 30, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    >>> incident_deadline(opened, WorkCalendar()).date()  # Wednesday + 5, weekends only
+    datetime.date(2026, 10, 7)
+    """
+    cal = calendar or default_calendar()
+    day = cal.add_working_days(timezone.localtime(opened).date(), deadline_days())
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=timezone.get_current_timezone())
 
 
 # --- rules ---------------------------------------------------------------------------------
@@ -67,11 +72,13 @@ def _validate(kind: str, params: dict, field: DatasetField | None) -> dict:
             raise InvalidInput("pattern", "not a valid regular expression", hint=r"e.g. 1[3-9]\d{9}") from None
         if not params.get("pattern"):
             raise InvalidInput("pattern", "a format rule needs a pattern", hint=r"e.g. 1[3-9]\d{9}")
-    elif kind == Kind.CHECK_DIGIT and params.get("scheme") not in CHECK_DIGITS:
-        raise InvalidInput("scheme", "unknown check-digit scheme", hint="one of: " + ", ".join(CHECK_DIGITS))
+    elif kind == Kind.CHECK_DIGIT and params.get("scheme") not in wq.CHECK_SCHEMES:
+        raise InvalidInput("scheme", "unknown check-digit scheme", hint="one of: " + ", ".join(wq.CHECK_SCHEMES))
     elif kind == Kind.RANGE:
         if params.get("min") in (None, "") and params.get("max") in (None, ""):
             raise InvalidInput("range", "give a minimum, a maximum or both", hint="e.g. min 0, max 150")
+        for bound in ("min", "max"):
+            _typed(field, params.get(bound), bound)
     elif kind == Kind.ALLOWED_VALUES:
         values = params.get("values")
         if isinstance(values, str):
@@ -79,6 +86,8 @@ def _validate(kind: str, params: dict, field: DatasetField | None) -> dict:
         if not values:
             raise InvalidInput("values", "list the allowed values", hint="comma separated, e.g. 存续,注销,吊销")
         params["values"] = [str(v) for v in values]
+        for v in params["values"]:
+            _typed(field, v, "values")
     elif kind == Kind.REFERENCE:
         target = Dataset.objects.filter(code=params.get("dataset", "")).first()
         if target is None:
@@ -121,69 +130,67 @@ def get_rule(actor: Any, pk: int) -> QualityRule:
 
 
 def propose_defaults(dataset: Dataset) -> list[QualityRule]:
-    """Rules suggested by labels, keys and the update cycle (created once; stewards edit them)."""
+    """Rules suggested by labels and keys (`warehouse.quality.propose_rules`) and by the update
+    cycle (freshness); each is created once, stewards edit or disable them."""
     made = []
     existing = {(r.field_id, r.kind) for r in dataset.rules.all()}
-    for f in dataset.fields.filter(present=True):
-        wanted = list(LABEL_RULES.get(f.label, []))
-        if f.is_key:
-            wanted += [(Kind.REQUIRED, {}), (Kind.UNIQUE, {})]
-        for kind, params in wanted:
-            if (f.pk, kind) not in existing:
-                made.append(QualityRule.objects.create(dataset=dataset, field=f, kind=kind, params=params, proposed=True))
-                existing.add((f.pk, kind))
+    fields = {f.name: f for f in dataset.fields.filter(present=True)}
+    # null_share=None: "no empty values in one version" is too weak a reason to require a field.
+    profiles = [_Labelled(f.name, f.label or None) for f in fields.values()]
+    for proposal in wq.propose_rules(profiles, [f.name for f in fields.values() if f.is_key]):
+        f = fields[proposal.column]
+        if (f.pk, proposal.kind) not in existing:
+            made.append(QualityRule.objects.create(dataset=dataset, field=f, kind=proposal.kind,
+                                                   params=proposal.params, proposed=True))
+            existing.add((f.pk, proposal.kind))
     if dataset.update_cycle in CYCLE_DAYS and (None, Kind.FRESHNESS) not in existing:
         made.append(QualityRule.objects.create(dataset=dataset, kind=Kind.FRESHNESS, proposed=True))
     return made
 
 
+class _Labelled:
+    """What `propose_rules` reads of a field profile."""
+
+    def __init__(self, name: str, label: str | None) -> None:
+        self.name, self.label, self.null_share = name, label, None
+
+
 # --- checks --------------------------------------------------------------------------------
 
 
-def _evaluate(eng: DuckDBEngine, rule: QualityRule, version: Version) -> tuple[int, int, list[int]]:
-    """(passed, failed, first failing row numbers) of one rule on one version."""
-    if rule.kind == Kind.FRESHNESS:
-        days = CYCLE_DAYS.get(rule.dataset.update_cycle)
-        ok = days is None or timezone.now() - version.created_at <= timedelta(days=days)
-        return (1, 0, []) if ok else (0, 1, [])
-    col = quote_ident(rule.field.name)
-    text = f"CAST({col} AS VARCHAR)"
-    p = rule.params
-    if rule.kind == Kind.CHECK_DIGIT:
-        bad, scope = f"NOT ({checkdigits.SQL[p['scheme']](f'trim({text})')})", f"{col} IS NOT NULL AND trim({text}) <> ''"
-    elif rule.kind == Kind.REQUIRED:
-        bad, scope = f"({col} IS NULL OR trim({text}) = '')", "true"
-    elif rule.kind == Kind.UNIQUE:
-        bad = f"{col} IS NOT NULL AND count(*) OVER (PARTITION BY {col}) > 1"
-        scope = f"{col} IS NOT NULL"
-    elif rule.kind == Kind.FORMAT:
-        bad, scope = f"NOT regexp_full_match({text}, {quote_literal(p['pattern'])})", f"{col} IS NOT NULL"
-    elif rule.kind == Kind.RANGE:
-        numeric = rule.field.type in ("integer", "decimal")
-        val = f"TRY_CAST({col} AS DOUBLE)" if numeric else text
-        lit = (lambda x: str(float(x))) if numeric else (lambda x: quote_literal(str(x)))
-        conds = []
-        if p.get("min") not in (None, ""):
-            conds.append(f"{val} < {lit(p['min'])}")
-        if p.get("max") not in (None, ""):
-            conds.append(f"{val} > {lit(p['max'])}")
-        bad, scope = f"({val} IS NULL OR {' OR '.join(conds)})", f"{col} IS NOT NULL"
+def _typed(field: DatasetField | None, value: Any, name: str) -> Any:
+    """A bound or allowed value as the engine compares it: a number for numeric fields."""
+    if value in (None, ""):
+        return None
+    if field is not None and field.type in NUMERIC:
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(name, f"{field.name} holds numbers; {value!r} is not one",
+                               hint="e.g. 0 or 12.5") from None
+    return str(value)
+
+
+def _engine_rule(rule: QualityRule) -> wq.Rule | None:
+    """The warehouse rule for a stored rule; None when there is nothing to check against."""
+    p, field = dict(rule.params), rule.field
+    if rule.kind == Kind.RANGE:
+        p = {"min": _typed(field, p.get("min"), "min"), "max": _typed(field, p.get("max"), "max")}
     elif rule.kind == Kind.ALLOWED_VALUES:
-        values = ", ".join(quote_literal(v) for v in p["values"])
-        bad, scope = f"{text} NOT IN ({values})", f"{col} IS NOT NULL"
+        p = {"values": [_typed(field, v, "values") for v in p["values"]]}
     elif rule.kind == Kind.REFERENCE:
         target = Dataset.objects.select_related("current_version").get(code=p["dataset"])
         if target.current_version is None:
-            return 0, 0, []
-        eng.run(f"CREATE OR REPLACE TEMP VIEW ref AS SELECT DISTINCT CAST({quote_ident(p['field'])} AS VARCHAR) AS k "
-                f"FROM read_parquet({version_files(target.current_version)!r})")
-        bad, scope = f"{text} NOT IN (SELECT k FROM ref WHERE k IS NOT NULL)", f"{col} IS NOT NULL"
-    else:  # pragma: no cover - _validate refuses other kinds
-        raise InvalidInput("kind", rule.kind)
-    eng.run(f"CREATE OR REPLACE TEMP TABLE r AS SELECT __row, coalesce({bad}, true) AS bad FROM v WHERE {scope}")
-    total, failed = eng.con.execute("SELECT count(*), count(*) FILTER (WHERE bad) FROM r").fetchone()
-    rows = [r[0] for r in eng.con.execute(f"SELECT __row FROM r WHERE bad ORDER BY __row LIMIT {MAX_FAILING_ROWS}").fetchall()]
-    return int(total) - int(failed), int(failed), rows
+            return None
+        p = {"files": version_files(target.current_version), "column": p["field"]}
+    return wq.Rule(rule.kind, field.name, p)
+
+
+def _fresh(rule: QualityRule, version: Version) -> tuple[int, int, list[int]]:
+    """Freshness: the version is younger than the dataset's 更新周期 allows."""
+    days = CYCLE_DAYS.get(rule.dataset.update_cycle)
+    ok = days is None or timezone.now() - version.created_at <= dt.timedelta(days=days)
+    return (1, 0, []) if ok else (0, 1, [])
 
 
 def run_checks(actor: Any, version: Version) -> list[QualityCheck]:
@@ -191,14 +198,13 @@ def run_checks(actor: Any, version: Version) -> list[QualityCheck]:
     dataset = version.dataset
     if actor is not None:
         ensure(actor, "quality.manage", dataset)
-    rules = list(dataset.rules.filter(enabled=True).select_related("field", "dataset"))
-    results = []
-    with DuckDBEngine() as eng:
-        eng.run(f"CREATE VIEW v AS SELECT *, file_row_number + 1 AS __row FROM read_parquet({version_files(version)!r}, file_row_number=true)")
-        for rule in rules:
-            if rule.field is not None and not rule.field.present:
-                continue
-            results.append((rule, _evaluate(eng, rule, version)))
+    rules = [r for r in dataset.rules.filter(enabled=True).select_related("field", "dataset")
+             if r.field is None or r.field.present]
+    to_run = {r.pk: e for r in rules if r.kind != Kind.FRESHNESS and (e := _engine_rule(r)) is not None}
+    ran = dict(zip(to_run, wq.run_rules(version_files(version), list(to_run.values())), strict=True)) if to_run else {}
+    results = [(r, _fresh(r, version)) if r.kind == Kind.FRESHNESS else
+               (r, (ran[r.pk].passed, ran[r.pk].failed, ran[r.pk].failing_rows))
+               for r in rules if r.kind == Kind.FRESHNESS or r.pk in ran]
     checks = []
     with transaction.atomic():
         for rule, (passed, failed, rows) in results:
@@ -229,7 +235,7 @@ def _incidents(dataset: Dataset, version: Version, checks: list[QualityCheck]) -
             incident = Incident.objects.create(
                 dataset=dataset, rule=rule, version=version, department=dataset.department, assignee=steward,
                 failed=check.failed, summary=f"{what}: {check.failed} of {check.passed + check.failed} failed"[:300],
-                deadline=timezone.now() + timedelta(days=deadline_days()))
+                deadline=incident_deadline(timezone.now()))
             record("system", Event("quality.incident.opened", "incident", incident.pk, details={
                 "dataset": dataset.code, "rule": rule.pk, "failed": check.failed,
                 "assignee": steward.username if steward else ""}))

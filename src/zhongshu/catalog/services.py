@@ -27,15 +27,30 @@ from zhongshu.catalog.models import (
     UpdateCycle,
     Version,
 )
-from zhongshu.catalog.profiling import LABELS, grade_for
 from zhongshu.core.errors import InvalidInput, NotFound
 from zhongshu.core.masks import MASKERS, mask_value
+from zhongshu.ingest.labels import DEFAULT_SENSITIVITY, DETECTORS, SENSITIVITY
 
 PREVIEW_ROWS = 20
+LABELS = tuple(DETECTORS)  # the labels a field may carry: those the ingest profiler detects
+# The ingest library grades in GB/T 43697 terms; our models store the English choice values.
+_GRADES = {"一般": Grade.GENERAL, "重要": Grade.IMPORTANT, "核心": Grade.CORE}
 EDITABLE = ("name", "category", "description", "sharing_type", "sharing_conditions", "open_type", "update_cycle",
             "grade", "level")
 CHOICES = {"sharing_type": SharingType.values, "open_type": OpenType.values, "update_cycle": UpdateCycle.values,
            "grade": Grade.values}
+
+
+def grade_for(label: str) -> tuple[str, int]:
+    """Suggested (grade, level) for a label, from the ingest library's sensitivity table.
+
+    Level 0 stands for 重要/核心 data, which has no level inside it.
+
+    >>> grade_for("resident_id"), grade_for("mobile"), grade_for("")
+    (('important', 0), ('general', 3), ('general', 1))
+    """
+    s = SENSITIVITY.get(label, DEFAULT_SENSITIVITY)
+    return _GRADES[s.grade].value, s.level or 0
 
 
 def _check(actor: Any, action: str, resource: Any = None) -> None:

@@ -1,6 +1,9 @@
 """Database sources: register by URL (credentials encrypted), bind tables or a query to datasets,
-refresh by hand or on a schedule (`refresh_due`, run by `zhongshu ingest --refresh-due` from cron
-or a systemd timer; see docs/catalog.md)."""
+refresh by hand or on a schedule (`refresh_due`: the self-rescheduling task that `zhongshu serve`
+starts, see `catalog.tasks`, or `zhongshu ingest --refresh-due` from cron; see docs/catalog.md).
+
+Connecting, listing and extracting are `zhongshu.ingest.dbsource`'s work; this module keeps the
+catalog's side: who may register what, the encrypted URL, bindings and the schedule."""
 
 from __future__ import annotations
 
@@ -13,10 +16,11 @@ from django.utils import timezone
 
 from zhongshu.audit.services import Event, record
 from zhongshu.catalog import crypto
-from zhongshu.catalog.dbsource import DatabaseSource
 from zhongshu.catalog.models import LoadAttempt, Source, SourceBinding
 from zhongshu.catalog.services import _check, department, find_or_create_dataset
 from zhongshu.core.errors import InvalidInput, NotFound
+from zhongshu.ingest.dbsource import DatabaseSource, check_select, redact_url
+from zhongshu.ingest.model import LoadResult
 
 
 def list_tables(actor: Any, url: str) -> list[str]:
@@ -41,13 +45,15 @@ def create_database_source(actor: Any, *, name: str, department_code: str, url: 
     if refresh_minutes is not None and int(refresh_minutes) < 5:
         raise InvalidInput("refresh_minutes", "refresh at most every 5 minutes", hint="e.g. 1440 for daily")
     db = DatabaseSource(url)
+    if query:
+        query = check_select(query, db.dialect)  # refuse anything but one SELECT before storing it
     available = db.tables()  # proves the URL works before anything is stored
     missing = [t for t in (tables or {}) if t not in available]
     if missing:
         raise InvalidInput("tables", f"not in this database: {', '.join(missing)}", hint="pick from: " + ", ".join(available[:20]))
     with transaction.atomic():
         source = Source.objects.create(
-            kind=Source.Kind.DATABASE, name=name, department=dept, display_url=db.shown, secret=crypto.encrypt(url),
+            kind=Source.Kind.DATABASE, name=name, department=dept, display_url=redact_url(url), secret=crypto.encrypt(url),
             refresh_minutes=refresh_minutes,
             next_refresh_at=timezone.now() + timedelta(minutes=refresh_minutes) if refresh_minutes else None,
             created_by=getattr(actor, "username", "system"))
@@ -58,7 +64,7 @@ def create_database_source(actor: Any, *, name: str, department_code: str, url: 
             ds = find_or_create_dataset(actor, query_dataset, dept.code)
             SourceBinding.objects.create(source=source, dataset=ds, query=query)
         record(actor, Event("catalog.source.created", "source", source.pk,
-                            details={"url": db.shown, "bindings": source.bindings.count(), "refresh_minutes": refresh_minutes}))
+                            details={"url": redact_url(url), "bindings": source.bindings.count(), "refresh_minutes": refresh_minutes}))
     return source
 
 
@@ -75,10 +81,10 @@ def list_sources(actor: Any):
     return Source.objects.select_related("department").prefetch_related("bindings__dataset")
 
 
-def extract(binding: SourceBinding, out: Path) -> int:
-    """Pull a binding's rows into a Parquet file (called by the loader)."""
+def extract(binding: SourceBinding, out_dir: Path) -> LoadResult:
+    """Pull a binding's rows into `out_dir` as Parquet (called by the loader)."""
     db = DatabaseSource(crypto.decrypt(binding.source.secret))
-    return db.extract(out, table=binding.table, query=binding.query)
+    return db.extract(table=binding.table or None, query=binding.query or None, out_dir=out_dir)
 
 
 def refresh(actor: Any, source: Source, *, inline: bool = False, progress=None) -> list[LoadAttempt]:

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from zhongshu.accounts.permissions import allowed
 from zhongshu.catalog import ingestion, quality, services, sources
 from zhongshu.catalog.models import LoadAttempt, OpenType, QualityRule, SharingType, UpdateCycle
-from zhongshu.catalog.profiling import LABELS
 from zhongshu.core.errors import ZhongshuError
 from zhongshu.web.guards import requires
 
@@ -43,7 +42,7 @@ def dataset(request, pk: int):
         "quality": quality.scores(user, ds) if allowed(user, "quality.read") else None,
         "incidents": quality.incidents(user, dataset=ds).exclude(state="resolved") if allowed(user, "quality.read") else [],
         "can_edit": allowed(user, "catalog.edit", ds), "can_ingest": allowed(user, "catalog.ingest", ds),
-        "can_quality": allowed(user, "quality.manage", ds), "labels": LABELS,
+        "can_quality": allowed(user, "quality.manage", ds), "labels": services.LABELS,
         "sharing_types": SharingType.choices, "open_types": OpenType.choices, "cycles": UpdateCycle.choices,
         "rule_kinds": QualityRule.Kind.choices,
     })

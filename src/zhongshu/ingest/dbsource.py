@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -33,18 +33,34 @@ _DIALECTS = {
 }
 
 
+# Query parameters that carry a secret (libpq and PyMySQL accept a password there too).
+_SECRET_PARAMS = frozenset({"password", "passwd", "pwd", "secret", "token", "sslpassword"})
+
+
 def redact_url(url: str) -> str:
-    """The URL with its password replaced by ***.
+    """The URL with its password (and secret query parameters) replaced by ***.
 
     >>> redact_url("postgresql://bob:s3cret@db.example:5432/hr")
     'postgresql://bob:***@db.example:5432/hr'
+    >>> redact_url("postgresql://gaj@db.local/huji?sslmode=require&password=x")
+    'postgresql://gaj@db.local/huji?sslmode=require&password=%2A%2A%2A'
+    >>> redact_url("sqlite:////srv/data/huji.sqlite")
+    'sqlite:////srv/data/huji.sqlite'
     """
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    secret_query = any(k.lower() in _SECRET_PARAMS for k, _ in pairs)
+    if parts.password is None and not secret_query:
+        return url  # nothing to hide (and urlunsplit would drop the empty host of sqlite:////path)
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = f"{parts.username or ''}:***@{netloc.rsplit('@', 1)[1]}"
+    query = (
+        urlencode([(k, "***" if k.lower() in _SECRET_PARAMS else v) for k, v in pairs])
+        if secret_query
+        else parts.query
+    )
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 def check_select(query: str, dialect: str) -> str:
@@ -137,14 +153,16 @@ class DatabaseSource:
             if self.kind == "postgresql":
                 import psycopg
 
-                return psycopg.connect(
-                    host=p.hostname or "localhost",
-                    port=p.port or 5432,
-                    user=unquote(p.username) if p.username else None,
-                    password=unquote(p.password) if p.password else None,
-                    dbname=p.path.lstrip("/") or None,
-                    connect_timeout=self.connect_timeout,
-                )
+                params: dict[str, Any] = {
+                    "host": p.hostname or "localhost",
+                    "port": p.port or 5432,
+                    "user": unquote(p.username) if p.username else None,
+                    "password": unquote(p.password) if p.password else None,
+                    "dbname": p.path.lstrip("/") or None,
+                    "connect_timeout": self.connect_timeout,
+                }
+                params.update(parse_qsl(p.query))  # sslmode=require and other libpq options
+                return psycopg.connect(**params)
             import pymysql
 
             return pymysql.connect(

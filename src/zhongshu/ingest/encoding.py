@@ -120,14 +120,22 @@ class TranscodeResult:
     lines: int
 
 
+_SHOWN = {UTF8: "UTF-8", UTF8_SIG: "UTF-8", GB18030: "GB18030", UTF16: "UTF-16"}
+
+
 def decode_error(path: str | os.PathLike[str], encoding: str, offset: int, line: int) -> InvalidInput:
-    """The error for bytes that do not decode: where (byte offset, line) and how to fix."""
-    other = "utf-8" if encoding == GB18030 else "gb18030 (GBK)"
-    at = f"bytes at offset {offset} (line {line})" if offset >= 0 else f"line {line}"
+    """The error for bytes that do not decode: where (line, byte offset) and which encoding to try.
+
+    >>> decode_error("g.csv", "utf-8", 4, 2).message
+    'encoding: g.csv: not valid UTF-8 at line 2 (byte offset 4); try --encoding gb18030'
+    """
+    other = "gb18030" if encoding in (UTF8, UTF8_SIG) else "utf-8"
+    at = f"line {line} (byte offset {offset})" if offset >= 0 else f"line {line}"
     return InvalidInput(
         "encoding",
-        f"{Path(path).name}: {at} are not valid {encoding}",
-        hint=f"choose another encoding, e.g. {other}, or re-save the file as UTF-8",
+        f"{Path(path).name}: not valid {_SHOWN.get(encoding, encoding)} at {at}; try --encoding {other}",
+        hint=f"choose the file's real encoding (e.g. {other}; GBK files are read as gb18030), "
+        "or re-save the file as UTF-8",
     )
 
 

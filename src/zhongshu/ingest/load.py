@@ -338,9 +338,14 @@ def load_file(
     chosen = enc.normalize_encoding(encoding) if encoding else None
     if text_format and chosen is None:
         chosen = enc.detect_encoding(src)
-    # UTF-8 CSV is validated by DuckDB while parsing (INVALID ENCODING); JSON is decoded in Python.
+    # Detected UTF-8 CSV is validated by DuckDB while parsing (INVALID ENCODING). JSON, and any
+    # file the caller declared UTF-8, is checked here in the hashing pass: a GBK header forced to
+    # UTF-8 would otherwise turn into replacement characters and fail as duplicate column names.
     check = check_source(
-        src, validate_utf8=fmt in ("json", "jsonl") and chosen in (enc.UTF8, enc.UTF8_SIG), progress=report
+        src,
+        validate_utf8=chosen in (enc.UTF8, enc.UTF8_SIG)
+        and (fmt in ("json", "jsonl") or encoding is not None),
+        progress=report,
     )
     if not check.utf8_ok:
         if encoding:  # the caller insisted: say where and how to fix
@@ -361,9 +366,7 @@ def load_file(
                 delimiter = "\t" if fmt == "tsv" else None
                 raw = _stage_csv(eng, data_path, delimiter, name, lines_in_file)
                 bad_enc = [r for r in raw.rejects if r.reason == _STRUCT["INVALID ENCODING"]]
-                if bad_enc and data_path == str(src):
-                    if encoding:
-                        raise enc.decode_error(src, chosen, -1, bad_enc[0].line)
+                if bad_enc and data_path == str(src):  # not declared UTF-8: checked above otherwise
                     # The sample looked like UTF-8, later lines are not: legacy Chinese text.
                     chosen = enc.GB18030
                     warnings.append(

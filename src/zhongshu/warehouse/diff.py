@@ -1,4 +1,5 @@
-"""Compare two versions of a dataset by key, in DuckDB: rows added, removed and changed."""
+"""Compare two versions of a dataset in DuckDB: by key (rows added, removed and changed), or, for
+data without a key, as multisets of whole rows (`diff_rows`)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,21 @@ def _files(paths: list[str]) -> str:
     return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
 
 
+def _views(
+    eng: DuckDBEngine,
+    old_files: Sequence[str | os.PathLike[str]],
+    new_files: Sequence[str | os.PathLike[str]],
+) -> tuple[list[str], list[str]]:
+    """Create views v_old and v_new over the two versions; return their column names."""
+    columns = []
+    for side, files in (("old", old_files), ("new", new_files)):
+        eng.run(
+            f"CREATE OR REPLACE TEMP VIEW v_{side} AS SELECT * FROM read_parquet({_files(version_paths(files))})"
+        )
+        columns.append([r[0] for r in eng.con.execute(f"DESCRIBE v_{side}").fetchall()])
+    return columns[0], columns[1]
+
+
 def diff_versions(
     old_files: Sequence[str | os.PathLike[str]],
     new_files: Sequence[str | os.PathLike[str]],
@@ -51,14 +67,7 @@ def diff_versions(
         )
     eng = engine or DuckDBEngine()
     try:
-        eng.run(
-            f"CREATE OR REPLACE TEMP VIEW v_old AS SELECT * FROM read_parquet({_files(version_paths(old_files))})"
-        )
-        eng.run(
-            f"CREATE OR REPLACE TEMP VIEW v_new AS SELECT * FROM read_parquet({_files(version_paths(new_files))})"
-        )
-        old_cols = [r[0] for r in eng.con.execute("DESCRIBE v_old").fetchall()]
-        new_cols = [r[0] for r in eng.con.execute("DESCRIBE v_new").fetchall()]
+        old_cols, new_cols = _views(eng, old_files, new_files)
         for side, cols in (("old", old_cols), ("new", new_cols)):
             missing = [k for k in key_columns if k not in cols]
             if missing:
@@ -110,6 +119,47 @@ def diff_versions(
             sample_removed=removed,
             sample_changed=changed,
         )
+    finally:
+        if engine is None:
+            eng.close()
+
+
+@dataclass
+class RowDiff:
+    """Rows of the new version not in the old one (added) and the reverse (removed), duplicates counted."""
+
+    old_rows: int
+    new_rows: int
+    added_rows: int
+    removed_rows: int
+    columns: list[str] = field(default_factory=list)
+
+
+def diff_rows(
+    old_files: Sequence[str | os.PathLike[str]],
+    new_files: Sequence[str | os.PathLike[str]],
+    *,
+    engine: DuckDBEngine | None = None,
+) -> RowDiff:
+    """Diff two versions without a key: whole rows over their common columns (EXCEPT ALL both ways).
+
+    A changed row counts once as removed and once as added. Values are compared as text, so a
+    column retyped between versions (integer → string) does not make every row differ.
+    """
+    eng = engine or DuckDBEngine()
+    try:
+        old_cols, new_cols = _views(eng, old_files, new_files)
+        common = [c for c in new_cols if c in old_cols]
+        old_rows = eng.count(old_files)
+        new_rows = eng.count(new_files)
+        if not common:
+            return RowDiff(old_rows, new_rows, new_rows, old_rows, [])
+        cols = ", ".join(f"CAST({quote_ident(c)} AS VARCHAR)" for c in common)
+        added, removed = eng.con.execute(
+            f"SELECT (SELECT count(*) FROM (SELECT {cols} FROM v_new EXCEPT ALL SELECT {cols} FROM v_old)), "
+            f"(SELECT count(*) FROM (SELECT {cols} FROM v_old EXCEPT ALL SELECT {cols} FROM v_new))"
+        ).fetchall()[0]
+        return RowDiff(old_rows, new_rows, int(added), int(removed), common)
     finally:
         if engine is None:
             eng.close()

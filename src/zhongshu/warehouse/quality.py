@@ -54,15 +54,30 @@ def resident_id_ok_sql(col: str) -> str:
     )
 
 
-def uscc_ok_sql(col: str) -> str:
-    """SQL true when `col` is an 18-character USCC with a correct GB 32100 check character."""
+def uscc_ok_sql(col: str, *, check_org_code: bool = True) -> str:
+    """SQL true when `col` is an 18-character USCC with a correct GB 32100 check character.
+
+    Like `core.identifiers.is_valid_uscc`, it also checks the embedded GB 11714 organisation code
+    (characters 9–17) unless `check_org_code` is false.
+    """
     weights = "[1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]"
     cs = quote_literal(_USCC_CHARSET)
     total = f"list_sum(list_transform(range(1, 18), lambda i: (strpos({cs}, {col}[i]) - 1) * {weights}[i]))"
-    return (
-        f"(regexp_full_match({col}, '[0-9A-HJ-NPQRTUWXY]{{18}}') AND "
-        f"substr({cs}, CAST((31 - {total} % 31) % 31 AS INTEGER) + 1, 1) = {col}[18])"
+    sql = (
+        f"regexp_full_match({col}, '[0-9A-HJ-NPQRTUWXY]{{18}}') AND "
+        f"substr({cs}, CAST((31 - {total} % 31) % 31 AS INTEGER) + 1, 1) = {col}[18]"
     )
+    if check_org_code:
+        # GB 11714: digits count as themselves, letters A=10 … Z=35; check 10 → X, 11 → 0.
+        org = (
+            "list_sum(list_transform(range(1, 9), lambda i: "
+            f"(strpos('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', {col}[8 + i]) - 1) * [3, 7, 9, 10, 5, 8, 4, 2][i]))"
+        )
+        sql += (
+            f" AND regexp_full_match(substr({col}, 9, 8), '[0-9A-Z]{{8}}') AND "
+            f"substr('0123456789X0', CAST(11 - {org} % 11 AS INTEGER) + 1, 1) = {col}[17]"
+        )
+    return f"({sql})"
 
 
 def luhn_ok_sql(col: str) -> str:
@@ -73,6 +88,7 @@ def luhn_ok_sql(col: str) -> str:
 
 
 _CHECKS = {"resident_id": resident_id_ok_sql, "uscc": uscc_ok_sql, "bank_card": luhn_ok_sql}
+CHECK_SCHEMES: tuple[str, ...] = tuple(_CHECKS)
 
 
 def _files(paths: list[str]) -> str:

@@ -1,8 +1,9 @@
 """`zhongshu ingest FILE --dataset NAME`: load a file into a catalog dataset, with a progress bar.
 
-`zhongshu ingest --refresh-due` is the periodic check for scheduled database sources (run it from
-cron or a systemd timer, e.g. every 5 minutes); `zhongshu ingest --reap` marks loads whose
-process died as failed and removes their unrecorded files.
+`zhongshu ingest --refresh-due` runs the periodic check for scheduled database sources once, loads
+included; `zhongshu serve` schedules the same check by itself (`catalog.tasks.ensure_scheduled`),
+so cron is needed only without its worker. `zhongshu ingest --reap` marks loads whose process died
+as failed and removes their unrecorded files.
 """
 
 from __future__ import annotations
