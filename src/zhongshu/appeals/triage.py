@@ -143,10 +143,25 @@ def rule_suggestion(title: str, text: str) -> Suggestion:
 
 _model: Any = None
 _model_failed = False
+_model_key: tuple = ()
+
+
+def _current_versions() -> tuple:
+    """The active model versions; a change (training or rollback in another process) reloads."""
+    try:
+        from zhongshu.nlp.registry import KINDS, ModelRegistry
+
+        registry = ModelRegistry()
+        return tuple(registry.current(kind) for kind in KINDS)
+    except Exception:  # noqa: BLE001 — nlp unavailable: the rules still work
+        return ()
 
 
 def _load_model() -> Any:
-    global _model, _model_failed
+    global _model, _model_failed, _model_key
+    key = _current_versions()
+    if key != _model_key:
+        _model, _model_failed, _model_key = None, False, key
     if _model is None and not _model_failed:
         try:
             from zhongshu.nlp.triage import Triage

@@ -1,0 +1,139 @@
+"""The emotion model (angry / anxious / sad / neutral / positive) and the intensity rule.
+
+Trained on Weibo posts (labels mapped in `datasets.EMOTION_MAP`) plus the project's in-domain
+appeal labels, which are up-weighted: long formal complaints read like neutral Weibo posts, and
+only in-domain examples teach the model otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from .datasets import EMOTIONS
+from .features import CharFeatures, char_counts, top_terms, with_dense
+from .lexicon import LexiconFeatures, LexiconHit, default_lexicon
+from .tokenize import appeal_text, clean
+
+
+def emotion_text(title: str, text: str) -> str:
+    """The text the emotion model reads (the same string as the category model's).
+
+    >>> emotion_text("", "太过分了！")
+    '太过分了！'
+    """
+    return appeal_text(title, text)
+
+
+def intensity(label: str, confidence: float, hits: Sequence[LexiconHit], text: str) -> int:
+    """Intensity 0-3: 0 for neutral; lexicon weight, `！` and model confidence raise it.
+
+    >>> intensity("angry", 0.9, default_lexicon().match("忍无可忍！！"), "忍无可忍！！")
+    3
+    >>> intensity("neutral", 0.9, [], "")
+    0
+    """
+    if label == "neutral":
+        return 0
+    own = [h for h in hits if h.emotion == label]
+    weight = sum(h.weight for h in own)
+    strong = any(h.weight >= 3 for h in own)
+    bangs = text.count("！") + text.count("!")
+    level = 1
+    if confidence >= 0.6 or weight >= 3 or bangs >= 2:
+        level = 2
+    if (strong and (confidence >= 0.5 or bangs >= 2)) or weight >= 8:
+        level = 3
+    return level
+
+
+@dataclass
+class EmotionPrediction:
+    """Emotion, its probability, intensity, and the terms and lexicon words behind it."""
+
+    label: str
+    confidence: float
+    intensity: int
+    terms: list[str] = field(default_factory=list)
+    lexicon: list[str] = field(default_factory=list)
+
+
+class EmotionModel:
+    """Logistic regression over TF-IDF and lexicon features."""
+
+    kind = "emotion"
+
+    def __init__(self, c: float = 2.0) -> None:
+        self.c = c
+        self.features = CharFeatures()
+        self.lexicon = LexiconFeatures()
+        self.clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+
+    @property
+    def classes(self) -> list[str]:
+        """Labels the model can predict."""
+        return [str(c) for c in self.clf.classes_]
+
+    def fit(
+        self, texts: Sequence[str], labels: Sequence[str], weights: Sequence[float] | None = None
+    ) -> EmotionModel:
+        """Train on (already joined) texts; `weights` up-weight in-domain examples."""
+        unknown = set(labels) - set(EMOTIONS)
+        if unknown:
+            raise ValueError(f"unknown emotion labels {sorted(unknown)}; expected {EMOTIONS}")
+        docs = [clean(t) for t in texts]
+        x = with_dense(self.features.fit(char_counts(docs)), self.lexicon.transform(docs))
+        self.clf.fit(x, list(labels), sample_weight=None if weights is None else np.asarray(weights))
+        self.features.name_columns(docs, self.clf.coef_)
+        return self
+
+    def predict(
+        self,
+        titles: Sequence[str],
+        texts: Sequence[str],
+        explain: int = 5,
+        counts=None,
+        docs: Sequence[str] | None = None,
+    ) -> list[EmotionPrediction]:
+        """Emotion, confidence, intensity and explanations.
+
+        `docs` (the `emotion_text` of each appeal) and `counts` (their `char_counts`) may be
+        passed when the caller already computed them.
+        """
+        if not len(texts):
+            return []
+        if docs is None:
+            docs = [emotion_text(a, b) for a, b in zip(titles, texts)]
+        if counts is None:
+            counts = char_counts(docs)
+        lex = default_lexicon()
+        all_hits = [lex.match(d) for d in docs]
+        x = with_dense(self.features.transform(counts), self.lexicon.transform(list(docs), all_hits))
+        proba = self.clf.predict_proba(x)
+        best = proba.argmax(axis=1)
+        lex_names = list(self.lexicon.get_feature_names_out())
+        classes = self.classes
+        out = []
+        for i, j in enumerate(best):
+            label, conf = classes[j], float(proba[i, j])
+            hits = all_hits[i]
+            terms = (
+                top_terms(
+                    x, i, self.clf.coef_[j], self.features.names, lex_names, explain, self.features.width
+                )
+                if explain
+                else []
+            )
+            out.append(
+                EmotionPrediction(
+                    label,
+                    conf,
+                    intensity(label, conf, hits, docs[i]),
+                    terms,
+                    [f"{h.word}({h.emotion})" for h in hits],
+                )
+            )
+        return out
