@@ -17,28 +17,18 @@ from .paths import PACKAGE_DATA
 
 DEFAULT_TAXONOMY = PACKAGE_DATA / "taxonomy.csv"
 
-DEPARTMENTS: dict[str, str] = {
-    "gaj": "公安局",
-    "scjgj": "市场监管局",
-    "rsj": "人社局",
-    "mzj": "民政局",
-    "wjj": "卫健局",
-    "zjj": "住建局",
-    "jtj": "教体局",
-    "sthj": "生态环境局",
-    "jtysj": "交通运输局",
-    "zrzyj": "自然资源和规划局",
-    "nyncj": "农业农村局",
-    "slj": "水利局",
-    "yjglj": "应急管理局",
-    "zfj": "综合行政执法局",
-    "wlj": "文化和旅游局",
-    "ybj": "医疗保障局",
-    "tyjrj": "退役军人事务局",
-    "gdgs": "国网莒县供电公司",
-    "dsj": "大数据局",
-    "township": "属地乡镇（街道）",
-}
+def _departments() -> dict[str, str]:
+    """Department codes a category may route to: the county config's bureaus, plus "township"."""
+    import os
+
+    from zhongshu.core.county import load_county
+
+    county = load_county(os.environ.get("ZHONGSHU_COUNTY", "371122"))
+    codes = {d.code: d.short_name or d.name for d in county.departments if d.kind in ("bureau", "utility")}
+    return {**codes, "township": "属地乡镇（街道）"}
+
+
+DEPARTMENTS: dict[str, str] = _departments()
 
 
 class TaxonomyError(ValueError):
@@ -113,6 +103,6 @@ def department_name(code: str) -> str:
     """Chinese name of a department code.
 
     >>> department_name("gdgs")
-    '国网莒县供电公司'
+    '供电公司'
     """
     return DEPARTMENTS.get(code, code)
