@@ -33,7 +33,7 @@ DEMO_USERS: tuple[tuple[str, str, str | None, str], ...] = (
 )
 
 # Later capabilities plug their demo loading in here: module path -> function(data_dir, say) .
-DEMO_LOADERS = ("zhongshu.catalog.demo", "zhongshu.appeals.demo")
+DEMO_LOADERS = ("zhongshu.catalog.demo", "zhongshu.appeals.demo", "zhongshu.nlp.demo")
 
 
 def demo_passwords(data_dir: Path) -> dict[str, str]:
