@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from zhongshu.accounts.permissions import ensure
@@ -16,11 +17,18 @@ def registry() -> ModelRegistry:
     return ModelRegistry()
 
 
+KIND_NAMES = {
+    "category": _("Appeal category (fast, the default)"),
+    "category_accurate": _("Appeal category (accurate, with sentence embeddings)"),
+    "emotion": _("Emotion and intensity"),
+}
+
+
 def list_models(actor: Any) -> list[dict]:
     """Each model kind with its versions (newest first) and which one is current."""
     ensure(actor, "nlp.manage")
     reg = registry()
-    return [{"kind": kind, "current": reg.current(kind),
+    return [{"kind": kind, "name": KIND_NAMES.get(kind, kind), "current": reg.current(kind),
              "versions": [v.as_dict() for v in reversed(reg.versions(kind))]} for kind in KINDS]
 
 
