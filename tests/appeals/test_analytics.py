@@ -9,7 +9,6 @@ from datetime import date, datetime, time, timedelta
 from itertools import count
 
 import pytest
-from django.test import RequestFactory
 from django.urls import NoReverseMatch, include, path, reverse
 from django.utils import timezone
 
@@ -298,16 +297,12 @@ def test_page_renders_charts_and_tables(client, login, world):
         assert response.status_code == 200 and "data" in response.json(), name
 
 
-def test_api_router_calls_the_services(world, make_user):
-    from zhongshu.appeals import api_analytics
-
-    request = RequestFactory().get("/api/appeals/analytics/hotspots", PARAMS)
-    request.user = make_user("analyst")
+def test_api_router_calls_the_services(client, login, world):
+    login("analyst")
     make(world)
-    out = api_analytics.hotspots(request, **PARAMS)
-    assert out["data"]["total"] == 1
-    request.user = make_user("steward")
-    from zhongshu.core.errors import Forbidden
-
-    with pytest.raises(Forbidden):
-        api_analytics.spikes(request, **PARAMS)
+    out = client.get("/api/appeals/analytics/hotspots", PARAMS)
+    assert out.status_code == 200 and out.json()["data"]["total"] == 1
+    assert client.get("/api/appeals/analytics/spikes", PARAMS).status_code == 200
+    client.logout()
+    login("steward")
+    assert client.get("/api/appeals/analytics/spikes", PARAMS).status_code == 403
