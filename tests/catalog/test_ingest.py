@@ -11,6 +11,7 @@ import pytest
 from zhongshu.audit.models import AuditEvent
 from zhongshu.catalog import ingestion, services, storage
 from zhongshu.catalog.models import LoadAttempt, Version
+from zhongshu.core.files import sha256_file
 
 
 def test_csv_utf8_loads_a_version_with_labels(steward, dataset, load, tmp_path, people_csv):
@@ -20,7 +21,7 @@ def test_csv_utf8_loads_a_version_with_labels(steward, dataset, load, tmp_path, 
     v = dataset.current_version
     assert v.number == 1 and v.rows == 50
     f = v.files.get()
-    assert storage.sha256_of(storage.absolute(f.path)) == f.sha256 and f.rows == 50
+    assert sha256_file(storage.absolute(f.path)) == f.sha256 and f.rows == 50
     labels = {fl.name: (fl.label, fl.label_status) for fl in dataset.fields.all()}
     assert labels["身份证号"] == ("resident_id", "suggested")
     assert labels["手机号"][0] == "mobile"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from zhongshu.catalog import ingestion, services, sources
 from zhongshu.catalog.models import Dataset, Source
-from zhongshu.catalog.storage import sha256_of
+from zhongshu.core.files import sha256_file
 
 # file, dataset name, department, category, sharing type, update cycle, description
 FILES = (
@@ -37,7 +37,7 @@ def load_demo(out_dir: Path, say: Callable[[str], None]) -> None:
         if ds is None:
             ds = services.create_dataset(None, name=ds_name, department_code=dept, category=category,
                                          sharing_type=sharing, update_cycle=cycle, description=description)
-        if ds.current_version and ds.current_version.source_sha256 == sha256_of(path):
+        if ds.current_version and ds.current_version.source_sha256 == sha256_file(path):
             say(f"catalog: {ds_name} already holds {name}")
             continue
         attempt = ingestion.new_attempt(None, ds, path=path, via="demo")

@@ -31,6 +31,7 @@ from zhongshu.catalog import storage
 from zhongshu.catalog.models import Dataset, DatasetField, LoadAttempt, Version, VersionFile
 from zhongshu.catalog.services import _check, add_edge, grade_for, raise_dataset_grade, reindex, version_files
 from zhongshu.core.errors import InvalidInput, NotFound, ZhongshuError
+from zhongshu.core.files import sha256_file
 from zhongshu.ingest.profile import FieldProfile, profile
 from zhongshu.ingest.schema import diff_schemas
 
@@ -284,7 +285,7 @@ def _publish(attempt: LoadAttempt, result, files: list[Path], final: Path, profi
             source_sha256=attempt.file_sha256 or result.source_sha256, created_by=attempt.created_by)
         for f in files:
             VersionFile.objects.create(version=version, path=storage.relative(f), size=f.stat().st_size,
-                                       sha256=storage.sha256_of(f), rows=rows_by_file[str(f)])
+                                       sha256=sha256_file(f), rows=rows_by_file[str(f)])
         _sync_fields(ds, result.fields, profiles)
         Dataset.objects.filter(pk=ds.pk).update(current_version=version, updated_at=timezone.now())
         LoadAttempt.objects.filter(pk=attempt.pk).update(state=State.SUCCEEDED, step="done", progress=1.0,

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from zhongshu.core.files import fsync_dir
+
 
 def warehouse_root() -> Path:
     return Path(settings.ZHONGSHU_DATA_DIR) / "warehouse"
@@ -45,14 +47,6 @@ def relative(path: str | os.PathLike[str]) -> str:
     return str(Path(path).resolve().relative_to(warehouse_root().resolve()))
 
 
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def publish(staging: Path, final: Path) -> None:
     """Move a fully written, fsynced staging folder into place (atomic rename on one filesystem)."""
     for f in staging.iterdir():
@@ -63,14 +57,6 @@ def publish(staging: Path, final: Path) -> None:
         shutil.rmtree(final)  # an unrecorded leftover of a crashed earlier try of this attempt
     os.replace(staging, final)
     fsync_dir(final.parent)
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(8 << 20):
-            h.update(block)
-    return h.hexdigest()
 
 
 def save_upload(chunks, attempt_id: int, name: str) -> tuple[Path, int, str]:

@@ -8,7 +8,6 @@ password: every message names the source through `redact_url`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from zhongshu.core.errors import InvalidInput
+from zhongshu.core.files import fsync_dir, sha256_file
 from zhongshu.ingest.casting import kind_of
 from zhongshu.ingest.model import Field, FileInfo, LoadResult
 
@@ -297,17 +297,9 @@ class DatabaseSource:
             ) from None
         finally:
             con.close()
-        h = hashlib.sha256()
-        with open(target, "rb") as f:
-            while block := f.read(8 << 20):
-                h.update(block)
-            os.fsync(f.fileno())
-        fd = os.open(out, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        info = FileInfo(str(target.resolve()), target.stat().st_size, h.hexdigest())
+        digest = sha256_file(target, fsync=True)
+        fsync_dir(out)
+        info = FileInfo(str(target.resolve()), target.stat().st_size, digest)
         pschema = pq.read_schema(target)
         fields = [Field(f.name, _kind_from_arrow(f.type), str(f.type)) for f in pschema]
         # For a database the written data is the source: its digest identifies what was read.

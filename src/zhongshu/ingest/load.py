@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zhongshu.core.errors import InvalidInput
+from zhongshu.core.files import fsync_dir, sha256_file
 from zhongshu.ingest import casting, csvfile
 from zhongshu.ingest import encoding as enc
 from zhongshu.ingest.casting import quote_ident, quote_literal
@@ -282,21 +283,9 @@ def _flags(plans: list[_Plan], source_types: dict[str, str]) -> list[tuple[str, 
     return out
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _file_info(path: Path) -> FileInfo:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(8 << 20):
-            h.update(block)
-        os.fsync(f.fileno())
-    return FileInfo(str(path.resolve()), path.stat().st_size, h.hexdigest())
+    digest = sha256_file(path, fsync=True)
+    return FileInfo(str(path.resolve()), path.stat().st_size, digest)
 
 
 def load_file(
@@ -436,7 +425,7 @@ def load_file(
             ).fetchall()
             rows = eng.count([target])
     info = _file_info(target)
-    _fsync_dir(out)
+    fsync_dir(out)
     report("write", 1.0)
     kinds = {p.name: p.kind for p in plans}
     required = {p.name for p in plans if p.required}
