@@ -31,7 +31,6 @@ from zhongshu.catalog import storage
 from zhongshu.catalog.models import Dataset, DatasetField, LoadAttempt, Version, VersionFile
 from zhongshu.catalog.services import _check, add_edge, grade_for, raise_dataset_grade, reindex, version_files
 from zhongshu.core.errors import InvalidInput, NotFound, ZhongshuError
-from zhongshu.core.files import sha256_file
 from zhongshu.ingest.profile import FieldProfile, profile
 from zhongshu.ingest.schema import diff_schemas
 
@@ -283,9 +282,10 @@ def _publish(attempt: LoadAttempt, result, files: list[Path], final: Path, profi
             dataset=ds, number=number, attempt=attempt, path=storage.relative(final), rows=result.rows, schema=schema,
             schema_changes=schema_drift(prev.schema if prev else None, schema),
             source_sha256=attempt.file_sha256 or result.source_sha256, created_by=attempt.created_by)
-        for f in files:
-            VersionFile.objects.create(version=version, path=storage.relative(f), size=f.stat().st_size,
-                                       sha256=sha256_file(f), rows=rows_by_file[str(f)])
+        # files[i] is result.files[i] renamed into place: the loader's digest and size still hold
+        for f, info in zip(files, result.files, strict=True):
+            VersionFile.objects.create(version=version, path=storage.relative(f), size=info.size,
+                                       sha256=info.sha256, rows=rows_by_file[str(f)])
         _sync_fields(ds, result.fields, profiles)
         Dataset.objects.filter(pk=ds.pk).update(current_version=version, updated_at=timezone.now())
         LoadAttempt.objects.filter(pk=attempt.pk).update(state=State.SUCCEEDED, step="done", progress=1.0,
