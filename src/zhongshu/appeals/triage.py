@@ -14,6 +14,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.conf import settings
+
 log = logging.getLogger("zhongshu.appeals")
 
 LEVELS = ("low", "normal", "high", "extreme")
@@ -157,6 +159,16 @@ def _current_versions() -> tuple:
         return ()
 
 
+def _open_triage(triage_class: Any) -> Any:
+    """The fast models, or the accurate ones when ZHONGSHU_TRIAGE_ACCURATE is set and they exist."""
+    if getattr(settings, "ZHONGSHU_TRIAGE_ACCURATE", False):
+        try:
+            return triage_class(accurate=True)
+        except Exception as exc:  # noqa: BLE001 — not trained yet: the fast models stand in
+            log.warning("accurate triage models unavailable, using the fast ones: %s", type(exc).__name__)
+    return triage_class()
+
+
 def _load_model() -> Any:
     global _model, _model_failed, _model_key
     key = _current_versions()
@@ -166,7 +178,7 @@ def _load_model() -> Any:
         try:
             from zhongshu.nlp.triage import Triage
 
-            _model = Triage.load() if hasattr(Triage, "load") else Triage()
+            _model = _open_triage(Triage)
         except Exception as exc:  # noqa: BLE001 — no model trained yet, or nlp broken: fall back
             log.info("triage model unavailable, using rules: %s", type(exc).__name__)
             _model_failed = True

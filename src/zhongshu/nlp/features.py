@@ -117,6 +117,17 @@ def with_dense(x: csr_matrix, dense: np.ndarray | csr_matrix | None, weight: flo
     return hstack([x, extra], format="csr")
 
 
+def class_coef(coef: np.ndarray, j: int) -> np.ndarray:
+    """Weights pushing towards class `j`; a two-class model keeps one row, for class 1.
+
+    >>> class_coef(np.array([[1.0, -2.0]]), 0).tolist(), class_coef(np.array([[1.0, -2.0]]), 1).tolist()
+    ([-1.0, 2.0], [1.0, -2.0])
+    """
+    if coef.shape[0] == 1:
+        return coef[0] if j == 1 else -coef[0]
+    return coef[j]
+
+
 def top_terms(
     x: csr_matrix,
     row: int,

@@ -24,7 +24,7 @@ from zhongshu.core.errors import InvalidInput, NotFound
 
 from .paths import REPO_ROOT, default_models_dir
 
-KINDS = ("category", "category_accurate", "emotion")
+KINDS = ("category", "category_accurate", "emotion", "emotion_accurate")
 MODEL_FILE = "model.joblib"
 REPORT_FILE = "report.json"
 CARD_FILE = "MODEL_CARD.md"

@@ -21,6 +21,7 @@ KIND_NAMES = {
     "category": _("Appeal category (fast, the default)"),
     "category_accurate": _("Appeal category (accurate, with sentence embeddings)"),
     "emotion": _("Emotion and intensity"),
+    "emotion_accurate": _("Emotion and intensity (accurate, with sentence embeddings)"),
 }
 
 

@@ -76,6 +76,11 @@ class Taxonomy:
         """All 一级 names, in file order."""
         return list(self.defaults)
 
+    def topics(self) -> list[tuple[str, str]]:
+        """(一级, description) of every 二级 row: the category model's topic prototypes when no
+        finer topic list is given (see `datasets.taxonomy_topics`)."""
+        return [(s.level1, " ".join((s.level1, s.level2, *s.keywords))) for s in self.subcategories]
+
     def subcategories_of(self, level1: str) -> list[Subcategory]:
         """The 二级 categories under `level1`."""
         return [s for s in self.subcategories if s.level1 == level1]

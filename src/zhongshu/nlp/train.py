@@ -48,6 +48,7 @@ def category_cv(
     folds: int = 5,
     seed: int = 0,
     progress: Progress = _quiet,
+    topics: Sequence[tuple[str, str]] | None = None,
 ) -> dict:
     """Stratified k-fold CV of the category model, with and without the rule layer."""
     y = [e.label for e in examples]
@@ -57,7 +58,7 @@ def category_cv(
     for k, (tr, te) in enumerate(skf.split(y, y), start=1):
         progress(f"  category ({variant}) fold {k}/{folds}")
         m = CategoryModel(variant).fit(
-            [examples[i].title for i in tr], [examples[i].text for i in tr], [y[i] for i in tr]
+            [examples[i].title for i in tr], [examples[i].text for i in tr], [y[i] for i in tr], topics
         )
         out = m.predict([examples[i].title for i in te], [examples[i].text for i in te], explain=0)
         for i, p in zip(te, out):
@@ -79,13 +80,20 @@ def train_category(
     folds: int = 5,
     progress: Progress = _quiet,
     sources: Sequence[str] = ("teddycup2020 labelled_train.csv",),
+    topics: Sequence[tuple[str, str]] | None = None,
+    topic_source: str = "",
 ) -> tuple[CategoryModel, dict]:
-    """CV-evaluate, then fit the category model on all `examples`."""
+    """CV-evaluate, then fit the category model on all `examples` (`topics`: the accurate
+    variant's topic prototypes, from `topic_source`)."""
     counts = Counter(e.label for e in examples)
-    cv = category_cv(examples, variant, folds, progress=progress) if min(counts.values()) >= folds else None
+    cv = (
+        category_cv(examples, variant, folds, progress=progress, topics=topics)
+        if min(counts.values()) >= folds
+        else None
+    )
     progress(f"  fitting category ({variant}) on {len(examples)} appeals")
     model = CategoryModel(variant).fit(
-        [e.title for e in examples], [e.text for e in examples], [e.label for e in examples]
+        [e.title for e in examples], [e.text for e in examples], [e.label for e in examples], topics
     )
     report = {
         "kind": "category" if variant == "fast" else "category_accurate",
@@ -103,6 +111,10 @@ def train_category(
             "svm_C": model.svm_c,
             "classifier": type(model.clf).__name__,
             "embed_weight": model.embed_weight,
+            "topic_weight": model.topic_weight if model.topic_vectors is not None else 0.0,
+            "topics": len(model.topic_texts) if model.topic_vectors is not None else 0,
+            "topic_source": topic_source if model.topic_vectors is not None else "",
+            "single_svm": model.single_svm,
         },
         **_meta(),
     }
@@ -138,8 +150,12 @@ def train_emotion(
     in_domain_weight: float = IN_DOMAIN_WEIGHT,
     source_weights: dict[str, float] | None = None,
     c: float = 2.0,
+    variant: str = "fast",
 ) -> tuple[EmotionModel, dict]:
-    """Fit on Weibo train side + in-domain train side; report SMP held-out and in-domain test."""
+    """Fit on Weibo train side + in-domain train side; report SMP held-out and in-domain test.
+
+    `variant="accurate"` adds e5 sentence embeddings (every training post is embedded once and
+    cached: ~30,000 Weibo posts take about an hour on 2 cores the first time)."""
     w_train, w_test = ds.smp_heldout_split(list(weibo))
     d_train, d_test = ds.in_domain_split(in_domain)
     texts = [e.text for e in w_train] + [emotion_text(e.title, e.text) for e, _ in d_train]
@@ -147,8 +163,8 @@ def train_emotion(
     sw = SOURCE_WEIGHTS if source_weights is None else source_weights
     weights = [sw.get(e.source, 1.0) for e in w_train] + [in_domain_weight] * len(d_train)
     progress(f"  fitting emotion on {len(w_train)} Weibo posts + {len(d_train)} appeals")
-    model = EmotionModel(c=c).fit(texts, labels, weights)
-    report: dict = {"kind": "emotion", **_meta()}
+    model = EmotionModel(c=c, variant=variant).fit(texts, labels, weights)
+    report: dict = {"kind": "emotion" if variant == "fast" else "emotion_accurate", "variant": variant, **_meta()}
     if w_test:
         progress(f"  evaluating on {len(w_test)} held-out SMP2020 posts")
         pred = model.predict([""] * len(w_test), [e.text for e in w_test], explain=0)
@@ -181,6 +197,7 @@ def train_emotion(
         "C": c,
         "svm_C": model.svm_c,
         "classifier": type(model.clf).__name__,
+        "embed_weight": model.embed_weight,
     }
     report["sources"] = sorted({e.source for e in weibo}) + (
         ["appeals_inhouse (zhongshu appeal_labels.csv)"] if in_domain else []

@@ -45,9 +45,12 @@ class Triage:
     ) -> None:
         self.registry = registry or ModelRegistry(models_dir)
         kind = "category_accurate" if accurate else "category"
+        # The accurate emotion model is optional (its first training embeds ~30,000 posts): the
+        # fast one stands in until it is trained.
+        emotion_kind = "emotion_accurate" if accurate and self.registry.current("emotion_accurate") else "emotion"
         self.category: CategoryModel = self.registry.load(kind)  # type: ignore[assignment]
-        self.emotion: EmotionModel = self.registry.load("emotion")  # type: ignore[assignment]
-        self.versions = {kind: self.registry.current(kind), "emotion": self.registry.current("emotion")}
+        self.emotion: EmotionModel = self.registry.load(emotion_kind)  # type: ignore[assignment]
+        self.versions = {kind: self.registry.current(kind), emotion_kind: self.registry.current(emotion_kind)}
         self.taxonomy = taxonomy if isinstance(taxonomy, Taxonomy) else Taxonomy.load(taxonomy)
 
     def predict(self, title: Any, text: Any, repeat_contacts: int = 0, hours_waiting: float = 0.0) -> dict:
@@ -105,6 +108,8 @@ class Triage:
         title, body = clean(b["title"], 200), clean(b["text"], SIGNAL_CHARS)
         level1, level2, conf = c.label, None, c.confidence
         cat_reasons = [f"model: {', '.join(c.terms)}" if c.terms else "model: no strong terms"]
+        if c.topic:
+            cat_reasons.append(f"topic: {c.topic}")
         rule = match_rules(title, body)
         if rule and rule.overrides(conf):
             level1, level2 = rule.level1, rule.level2

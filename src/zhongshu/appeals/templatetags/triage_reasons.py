@@ -13,7 +13,7 @@ register = template.Library()
 
 TERMS = {
     "category": _("category"), "emotion": _("emotion"), "urgency": _("urgency"), "priority": _("priority"),
-    "model": _("model"), "keywords": _("keywords"), "ongoing": _("ongoing"), "vulnerable": _("vulnerable"),
+    "model": _("model"), "topic": _("topic"), "keywords": _("keywords"), "ongoing": _("ongoing"), "vulnerable": _("vulnerable"),
     "negated": _("negated"), "self_harm": _("self-harm"), "health_emergency": _("health emergency"),
     "safety_hazard": _("safety hazard"), "collective_action": _("collective action"),
     "wage_arrears": _("wage arrears"), "utility_outage": _("utility outage"),

@@ -36,7 +36,11 @@ class Command(BaseCommand):
         )
         predict = sub.add_parser("predict", help='triage JSON Lines {"id","title","text"} from stdin')
         predict.add_argument("--models", help="models folder")
-        predict.add_argument("--accurate", action="store_true", help="use the embedding category model")
+        predict.add_argument(
+            "--accurate",
+            action="store_true",
+            help="use the embedding models (category_accurate, and emotion_accurate when trained)",
+        )
         models = sub.add_parser("models", help="list stored model versions")
         models.add_argument("--models", help="models folder")
         models.add_argument("--kind", choices=KINDS)

@@ -1,8 +1,8 @@
 """Run the hub on one machine: waitress for the web, a db_worker subprocess for background tasks."""
 
 import subprocess
-from importlib import import_module
 import sys
+from importlib import import_module
 
 from django.conf import settings
 from django.core.management import call_command
