@@ -74,3 +74,27 @@ def test_split_is_deterministic() -> None:
     first = [ds.in_test_split(k) for k in keys]
     assert first == [ds.in_test_split(k) for k in keys]
     assert 250 < sum(first) < 350
+
+
+LEVEL1 = {r["level1"] for r in csv.DictReader(open(ds.PACKAGE_DATA / "taxonomy.csv", encoding="utf-8"))}
+
+
+def test_category_labels_hold_ids_and_labels_only() -> None:
+    with open(ds.CATEGORY_LABELS, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["id", "level1", "sure"]
+    assert len(rows) == len({r["id"] for r in rows}) == 1200
+    for r in rows:
+        assert r["id"].isdigit() and r["level1"] in LEVEL1 and r["sure"] in ("0", "1")
+
+
+def test_category_labels_never_repeat_an_evaluation_appeal() -> None:
+    # the competition's labelled appeals are the category model's evaluation set: none of our
+    # labelled appeals may be one of them (the same id, or the same title and text)
+    if not (ds.shared_data_dir() / "appeals_teddycup2020").exists():
+        pytest.skip(f"shared data not found at {ds.shared_data_dir()} (set ZHONGSHU_SHARED_DATA)")
+    official = ds.labelled_appeals()
+    ours = ds.category_labels()
+    assert len(ours) == 1200
+    assert not {e.id for e in ours} & {e.id for e in official}
+    assert not {(e.title.strip(), e.text.strip()) for e in ours} & {(e.title.strip(), e.text.strip()) for e in official}
