@@ -116,3 +116,11 @@ def test_two_class_models_explain_both_classes() -> None:
     assert got <= {"城乡建设", "交通运输"}
     e = EmotionModel().fit(["太气人了！", "气死我了", "好开心", "真高兴"], ["angry", "angry", "positive", "positive"])
     assert {p.label for p in e.predict(["", ""], ["气死了", "开心"])} <= {"angry", "positive"}
+
+
+def test_accurate_category_explains_with_words_not_only_the_topic() -> None:
+    # 768 embedding columns outweigh any single n-gram; explanations must still name words
+    titles, texts, labels = _data(4)
+    m = CategoryModel("accurate").fit(titles, texts, labels, ACCURATE_TOPICS)
+    (p,) = m.predict(["小区物业"], ["物业乱收费，电梯坏了"])
+    assert p.terms and all(t.strip() for t in p.terms)

@@ -17,10 +17,17 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.svm import LinearSVC
 
 from .embed import Embedder
-from .features import CharFeatures, char_counts, class_coef, top_terms, with_dense
+from .features import (
+    CharFeatures,
+    char_counts,
+    class_coef,
+    linear_svm,
+    quiet_convergence,
+    top_terms,
+    with_dense,
+)
 from .tokenize import appeal_text, clean
 
 VARIANTS = ("fast", "accurate")
@@ -182,12 +189,10 @@ class CategoryModel:
         labels = [str(v) for v in labels]
         smallest = min(Counter(labels).values()) if labels else 0
         if self.svm_c is not None and smallest >= CALIBRATION_FOLDS and len(set(labels)) > 2:
-            self.clf = CalibratedClassifierCV(
-                LinearSVC(C=self.svm_c, class_weight="balanced", max_iter=5000),
-                method="sigmoid",
-                cv=CALIBRATION_FOLDS,
-                ensemble=not self.single_svm,
-            ).fit(x, labels)
+            with quiet_convergence():
+                self.clf = CalibratedClassifierCV(
+                    linear_svm(self.svm_c), method="sigmoid", cv=CALIBRATION_FOLDS, ensemble=not self.single_svm
+                ).fit(x, labels)
             # Explanations: the mean weights of the calibrated SVMs (one per calibration fold).
             self.coef_ = np.mean([c.estimator.coef_ for c in self.clf.calibrated_classifiers_], axis=0)
         else:

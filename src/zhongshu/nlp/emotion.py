@@ -16,11 +16,18 @@ from scipy.sparse import csr_matrix
 from scipy.sparse import hstack as sparse_hstack
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.svm import LinearSVC
 
 from .datasets import EMOTIONS
 from .embed import Embedder
-from .features import CharFeatures, char_counts, class_coef, top_terms, with_dense
+from .features import (
+    CharFeatures,
+    char_counts,
+    class_coef,
+    linear_svm,
+    quiet_convergence,
+    top_terms,
+    with_dense,
+)
 from .lexicon import LexiconFeatures, LexiconHit, default_lexicon
 from .tokenize import appeal_text, clean
 
@@ -151,12 +158,10 @@ class EmotionModel:
             and min(Counter(labels).values()) >= CALIBRATION_FOLDS
             and len(set(labels)) > 2
         ):
-            self.clf = CalibratedClassifierCV(
-                LinearSVC(C=self.svm_c, class_weight="balanced", max_iter=5000),
-                method="sigmoid",
-                cv=CALIBRATION_FOLDS,
-                ensemble=False,
-            ).fit(x, labels, sample_weight=sw)
+            with quiet_convergence():
+                self.clf = CalibratedClassifierCV(
+                    linear_svm(self.svm_c), method="sigmoid", cv=CALIBRATION_FOLDS, ensemble=False
+                ).fit(x, labels, sample_weight=sw)
             self.coef_ = self.clf.calibrated_classifiers_[0].estimator.coef_
         else:
             self.clf = LogisticRegression(C=self.c, max_iter=3000, class_weight="balanced")
