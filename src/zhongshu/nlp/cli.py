@@ -68,7 +68,7 @@ def summarise(kind: str, report: dict) -> list[str]:
 
 def category_topics(data_dir: Path | None = None) -> tuple[list[tuple[str, str]], str]:
     """Topic prototypes for the accurate category model, and where they came from: the shared
-    taxonomy's 390 third-level topics when present, else the county taxonomy's 二级 rows."""
+    taxonomy's 517 一级/二级/三级 rows when present, else the county taxonomy's 二级 rows."""
     try:
         return ds.taxonomy_topics(data_dir), "shared taxonomy.csv (一级 二级 三级)"
     except NotFound:

@@ -97,7 +97,7 @@ def labelled_appeals(root: Path | None = None) -> list[Example]:
 
 
 def taxonomy_topics(root: Path | None = None) -> list[tuple[str, str]]:
-    """(一级, "一级 二级 三级") for each of the 390 third-level topics of the shared appeal taxonomy.
+    """(一级, "一级 二级 三级") for each of the 517 rows (390 third-level topics) of the shared taxonomy.
 
     The accurate category model compares every appeal with these topics (see
     `category.CategoryModel`); the taxonomy file itself is never copied into the project.
