@@ -124,3 +124,18 @@ def test_accurate_category_explains_with_words_not_only_the_topic() -> None:
     m = CategoryModel("accurate").fit(titles, texts, labels, ACCURATE_TOPICS)
     (p,) = m.predict(["小区物业"], ["物业乱收费，电梯坏了"])
     assert p.terms and all(t.strip() for t in p.terms)
+
+
+def test_cv_scores_extra_categories_apart_and_never_on_their_training_part() -> None:
+    from zhongshu.nlp.datasets import Example
+    from zhongshu.nlp.train import category_cv
+
+    items = [(label, t) for label, ts in TOPICS.items() for t in ts] * 2
+    examples = [Example(f"{t}，请相关部门处理。", label, "test", t, str(i)) for i, (label, t) in enumerate(items)]
+    police = ["派出所不出警", "小偷偷电动车", "邻居打架报警", "诈骗电话太多", "派出所办户口难"] * 2
+    extra = [Example(f"{t}，请处理。", "政法", "test", t, f"x{i}") for i, t in enumerate(police)]
+    report = category_cv(examples, "fast", folds=3, extra=extra)
+    # the headline stays on the main examples' classes; the extra category is scored on its own
+    assert set(report["model"]["per_class"]) == set(TOPICS)
+    assert report["extra"]["n"] == 10 and 0 <= report["extra"]["routed_as_labelled"] <= 1
+    assert set(report["extra"]["model_plus_rules"]["per_class"]) == {"政法"}

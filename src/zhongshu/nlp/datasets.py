@@ -124,8 +124,8 @@ def appeal_labels(path: Path | None = None) -> list[dict[str, str]]:
 def category_labels(root: Path | None = None, path: Path | None = None) -> list[Example]:
     """Our 一级 labels of 1,200 appeals of `unlabelled.csv` (all 15 categories; see
     docs/nlp/category-labelling-guide.md) joined with their text. They follow our guide, not the
-    competition's conventions, so they evaluate routing (e.g. the rule layer on the 8 categories
-    the competition set lacks) rather than train the category model."""
+    competition's conventions: only those of the 8 categories the competition set lacks train the
+    category model (`cli.uncovered_labels`); the rest measure routing."""
     texts = unlabelled_appeals(root)
     out = []
     with open(path or CATEGORY_LABELS, encoding="utf-8", newline="") as fh:
