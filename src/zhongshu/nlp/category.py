@@ -10,31 +10,20 @@ feature and the closest topic overall an explanation. On the 395 labelled appeal
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 
-from .embed import Embedder
-from .features import (
-    CharFeatures,
-    char_counts,
-    class_coef,
-    linear_svm,
-    quiet_convergence,
-    top_terms,
-    with_dense,
-)
+from .embed import Embedder, shared_embedder
+from .features import CharFeatures, char_counts, class_coef, decide, fit_classifier, top_terms, with_dense
 from .tokenize import appeal_text, clean
 
 VARIANTS = ("fast", "accurate")
 # A linear SVM with sigmoid-calibrated probabilities beat logistic regression on the n-gram
 # features in 5-fold CV (fast model alone: 0.744 vs 0.726 macro-F1); it needs
 # at least CALIBRATION_FOLDS examples of every class, else logistic regression is used.
-CALIBRATION_FOLDS = 3
 SVM_C = 0.5
 # Weight of the topic-similarity features (two per 一级: body and title). In CV (3 x 5 folds)
 # 6: 0.848, 8: 0.859, 10: 0.859, 12: 0.864, none: 0.810; 10 sits inside the plateau.
@@ -127,7 +116,7 @@ class CategoryModel:
     def embedder(self) -> Embedder:
         """The (lazily created) embedder used by the accurate variant."""
         if self._embedder is None:
-            self._embedder = Embedder()
+            self._embedder = shared_embedder()
         return self._embedder
 
     def set_topics(self, topics: Sequence[tuple[str, str]]) -> None:
@@ -187,17 +176,7 @@ class CategoryModel:
         docs = [category_text(a, b) for a, b in zip(titles, texts)]
         x, _ = self._matrix(titles, texts, char_counts(docs), fit=True)
         labels = [str(v) for v in labels]
-        smallest = min(Counter(labels).values()) if labels else 0
-        if self.svm_c is not None and smallest >= CALIBRATION_FOLDS and len(set(labels)) > 2:
-            with quiet_convergence():
-                self.clf = CalibratedClassifierCV(
-                    linear_svm(self.svm_c), method="sigmoid", cv=CALIBRATION_FOLDS, ensemble=not self.single_svm
-                ).fit(x, labels)
-            # Explanations: the mean weights of the calibrated SVMs (one per calibration fold).
-            self.coef_ = np.mean([c.estimator.coef_ for c in self.clf.calibrated_classifiers_], axis=0)
-        else:
-            self.clf = LogisticRegression(C=self.c, max_iter=3000, class_weight="balanced").fit(x, labels)
-            self.coef_ = self.clf.coef_
+        self.clf, self.coef_ = fit_classifier(x, labels, self.svm_c, self.c, self.single_svm)
         self.features.name_columns(docs, self.coef_)
         return self
 
@@ -213,10 +192,7 @@ class CategoryModel:
             return []
         x, sims = self._matrix(titles, texts, counts)
         proba = self.clf.predict_proba(x)
-        if self.single_svm and isinstance(self.clf, CalibratedClassifierCV):
-            best = self.clf.calibrated_classifiers_[0].estimator.decision_function(x).argmax(axis=1)
-        else:
-            best = proba.argmax(axis=1)
+        best = decide(self.clf, x, proba, self.single_svm)
         classes = self.classes
         out = []
         for i, j in enumerate(best):

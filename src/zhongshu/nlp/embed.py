@@ -98,3 +98,17 @@ class Embedder:
             if k in found:
                 out[i] = found[k]
         return out
+
+
+_shared: dict[Path, Embedder] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_embedder() -> Embedder:
+    """The process's embedder for the current cache folder: the accurate category and emotion
+    models embed the same appeal text, so they share one e5 model and one cache connection."""
+    path = default_cache_dir() / "e5_embeddings.sqlite"
+    with _shared_lock:
+        if path not in _shared:
+            _shared[path] = Embedder(EmbeddingCache(path))
+        return _shared[path]

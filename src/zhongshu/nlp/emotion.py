@@ -7,27 +7,17 @@ only in-domain examples teach the model otherwise.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse import hstack as sparse_hstack
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 
 from .datasets import EMOTIONS
-from .embed import Embedder
-from .features import (
-    CharFeatures,
-    char_counts,
-    class_coef,
-    linear_svm,
-    quiet_convergence,
-    top_terms,
-    with_dense,
-)
+from .embed import Embedder, shared_embedder
+from .features import CharFeatures, char_counts, class_coef, decide, fit_classifier, top_terms, with_dense
 from .lexicon import LexiconFeatures, LexiconHit, default_lexicon
 from .tokenize import appeal_text, clean
 
@@ -74,7 +64,6 @@ class EmotionPrediction:
     lexicon: list[str] = field(default_factory=list)
 
 
-CALIBRATION_FOLDS = 3
 SVM_C = 0.1
 VARIANTS = ("fast", "accurate")
 # Weight of the e5 sentence embedding in the accurate variant. Held-out SMP2020 macro-F1 /
@@ -138,7 +127,7 @@ class EmotionModel:
         if self.embed_weight <= 0:
             return lex
         if self._embedder is None:
-            self._embedder = Embedder()
+            self._embedder = shared_embedder()
         emb = csr_matrix(self.embed_weight * self._embedder.embed(list(docs)))
         return sparse_hstack([lex, emb], format="csr")
 
@@ -151,22 +140,8 @@ class EmotionModel:
             raise ValueError(f"unknown emotion labels {sorted(unknown)}; expected {EMOTIONS}")
         docs = [clean(t) for t in texts]
         x = with_dense(self.features.fit(char_counts(docs)), self._dense(docs))
-        labels = list(labels)
         sw = None if weights is None else np.asarray(weights, dtype=float)
-        if (
-            self.svm_c is not None
-            and min(Counter(labels).values()) >= CALIBRATION_FOLDS
-            and len(set(labels)) > 2
-        ):
-            with quiet_convergence():
-                self.clf = CalibratedClassifierCV(
-                    linear_svm(self.svm_c), method="sigmoid", cv=CALIBRATION_FOLDS, ensemble=False
-                ).fit(x, labels, sample_weight=sw)
-            self.coef_ = self.clf.calibrated_classifiers_[0].estimator.coef_
-        else:
-            self.clf = LogisticRegression(C=self.c, max_iter=3000, class_weight="balanced")
-            self.clf.fit(x, labels, sample_weight=sw)
-            self.coef_ = self.clf.coef_
+        self.clf, self.coef_ = fit_classifier(x, list(labels), self.svm_c, self.c, True, sw)
         self.features.name_columns(docs, self.coef_)
         return self
 
@@ -193,12 +168,7 @@ class EmotionModel:
         all_hits = [lex.match(d) for d in docs]
         x = with_dense(self.features.transform(counts), self._dense(docs, all_hits))
         proba = self.clf.predict_proba(x)
-        if isinstance(self.clf, CalibratedClassifierCV):
-            # The label is the SVM's own decision (argmax of the one-vs-rest sigmoid-calibrated
-            # probabilities lost 0.02 macro-F1); the calibrated probability is its confidence.
-            best = self.clf.calibrated_classifiers_[0].estimator.decision_function(x).argmax(axis=1)
-        else:
-            best = proba.argmax(axis=1)
+        best = decide(self.clf, x, proba, single_svm=True)  # the calibrated probability is its confidence
         lex_names = list(self.lexicon.get_feature_names_out())
         classes = self.classes
         out = []

@@ -10,13 +10,15 @@ appeal, more than the whole one-core budget of 1 ms. jieba still serves `tokeniz
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 from sklearn.utils import murmurhash3_32
 
@@ -127,13 +129,47 @@ def linear_svm(c: float) -> LinearSVC:
     return LinearSVC(C=c, class_weight="balanced", max_iter=5000, random_state=0)
 
 
-@contextmanager
-def quiet_convergence() -> Iterator[None]:
-    """Silence liblinear's ConvergenceWarning: with embeddings appended it can stop at the
-    iteration limit; the figures in the model card were measured on exactly that solution."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+CALIBRATION_FOLDS = 3
+
+
+def fit_classifier(
+    x: csr_matrix,
+    labels: Sequence[str],
+    svm_c: float | None,
+    lr_c: float,
+    single_svm: bool,
+    sample_weight: np.ndarray | None = None,
+) -> tuple[CalibratedClassifierCV | LogisticRegression, np.ndarray]:
+    """The classifier both models use, and its weights for explanations.
+
+    A linear SVM with sigmoid-calibrated probabilities when `svm_c` is set, there are more than
+    two classes and each has at least CALIBRATION_FOLDS examples; else logistic regression.
+    `single_svm`: one SVM fitted on all data decides and the calibration only gives confidence
+    (see `decide`); otherwise the calibrated fold models are averaged. liblinear may stop at its
+    iteration limit with embeddings appended; the model card's figures were measured on exactly
+    that solution, so the ConvergenceWarning is silenced.
+    """
+    counts = Counter(labels)
+    if svm_c is not None and counts and min(counts.values()) >= CALIBRATION_FOLDS and len(counts) > 2:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf = CalibratedClassifierCV(
+                linear_svm(svm_c), method="sigmoid", cv=CALIBRATION_FOLDS, ensemble=not single_svm
+            ).fit(x, labels, sample_weight=sample_weight)
+        # the mean weights of the calibrated SVMs (one per calibration fold; one when single)
+        return clf, np.mean([c.estimator.coef_ for c in clf.calibrated_classifiers_], axis=0)
+    clf = LogisticRegression(C=lr_c, max_iter=3000, class_weight="balanced")
+    clf.fit(x, labels, sample_weight=sample_weight)
+    return clf, clf.coef_
+
+
+def decide(clf, x: csr_matrix, proba: np.ndarray, single_svm: bool) -> np.ndarray:
+    """Column of the chosen class per row: the single SVM's own decision when there is one
+    (argmax of the one-vs-rest calibrated probabilities lost 0.01-0.02 macro-F1), else the
+    most probable class."""
+    if single_svm and isinstance(clf, CalibratedClassifierCV):
+        return clf.calibrated_classifiers_[0].estimator.decision_function(x).argmax(axis=1)
+    return proba.argmax(axis=1)
 
 
 def class_coef(coef: np.ndarray, j: int) -> np.ndarray:
