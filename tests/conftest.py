@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from support import TEST_PASSWORD  # noqa: F401  (re-exported for fixtures)
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.accounts.models import User
 from zhongshu.accounts.services import sync_departments
 from zhongshu.core.county import load_county
@@ -21,7 +22,7 @@ def _data_dir(settings, tmp_path):
 
 @pytest.fixture
 def departments(db):
-    sync_departments(None, load_county(django_settings.ZHONGSHU_COUNTY))
+    sync_departments(SYSTEM, load_county(django_settings.ZHONGSHU_COUNTY))
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def make_user(departments):
     def make(role: str, username: str | None = None, department: str | None = None) -> User:
         from zhongshu.accounts.services import create_user
 
-        return create_user(None, username=username or f"{role}_user", password=TEST_PASSWORD, role=role,
+        return create_user(SYSTEM, username=username or f"{role}_user", password=TEST_PASSWORD, role=role,
                            department_code=department or default_dept.get(role))
 
     return make

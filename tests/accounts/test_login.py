@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from support import TEST_PASSWORD
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.accounts.models import LoginFailure, User
 from zhongshu.accounts.services import create_user
 from zhongshu.audit.models import AuditEvent
@@ -28,7 +29,7 @@ def test_passwords_are_argon2(make_user):
 @pytest.mark.parametrize("password,why", [("short1!", "too short"), ("password123", "too common"), ("12345678901", "numeric")])
 def test_password_rules(departments, password, why):
     with pytest.raises(InvalidInput) as err:
-        create_user(None, username="u1", password=password, role="analyst", department_code="dsj")
+        create_user(SYSTEM, username="u1", password=password, role="analyst", department_code="dsj")
     assert err.value.field == "password"
     assert not User.objects.filter(username="u1").exists()
 

@@ -4,6 +4,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.appeals import open311
 from zhongshu.appeals.models import Appeal, Category
 
@@ -17,7 +18,7 @@ def api_key(departments):
     from zhongshu.appeals.taxonomy import ensure_categories
 
     ensure_categories()
-    _client, key = open311.create_client(None, "随手拍 app")
+    _client, key = open311.create_client(SYSTEM, "随手拍 app")
     return key
 
 
@@ -119,8 +120,8 @@ def test_replay_with_idempotency_key(client, api_key):
 
 
 def test_revoked_client(client, api_key):
-    c, key = open311.create_client(None, "old")
-    open311.set_client_active(None, c.pk, False)
+    c, key = open311.create_client(SYSTEM, "old")
+    open311.set_client_active(SYSTEM, c.pk, False)
     assert submit(client, key).status_code == 403
 
 

@@ -10,7 +10,7 @@ from zhongshu.audit.services import Event, record
 
 @pytest.fixture
 def events(db):
-    record("alice", Event("dataset.updated", "dataset", "1"))
+    record("alice", Event("catalog.dataset.updated", "dataset", "1"))
     record("bob", Event("login.failure", "user", "bob", "failure", "wrong username or password"))
     record("=cmd|' /C calc'!A0", Event("login.failure", "user", "x", "failure", "+evil"))
 

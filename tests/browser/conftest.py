@@ -44,9 +44,10 @@ def hub(tmp_path_factory):
     call("departments", "--sync")
     call("createuser", "sysadmin1", "--role", "sysadmin", "--password-stdin", stdin=PASSWORD + "\n")
     script = ("from zhongshu.accounts.services import create_user\n"
+              "from zhongshu.accounts.system import SYSTEM\n"
               f"for role, dept in {ROLE_USERS!r}.items():\n"
               "    if role != 'sysadmin':\n"
-              f"        create_user(None, username=role + '1', password={PASSWORD!r}, role=role, department_code=dept)\n")
+              f"        create_user(SYSTEM, username=role + '1', password={PASSWORD!r}, role=role, department_code=dept)\n")
     call("shell", "-c", script)
     call("appeals", "sync-taxonomy")
     port = _free_port()

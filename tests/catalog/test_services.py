@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.accounts.permissions import allowed
 from zhongshu.audit.models import AuditEvent
 from zhongshu.catalog import crypto, services
@@ -56,7 +57,7 @@ def _analyst(steward):
     from support import TEST_PASSWORD
     from zhongshu.accounts.services import create_user
 
-    return create_user(None, username="ana", password=TEST_PASSWORD, role="analyst", department_code="dsj")
+    return create_user(SYSTEM, username="ana", password=TEST_PASSWORD, role="analyst", department_code="dsj")
 
 
 def test_chinese_search_and_filters(steward, make_user):

@@ -62,9 +62,8 @@ def validate_password(password: str, user: User | None = None) -> None:
 
 def create_user(actor: Any, *, username: str, password: str, role: str, department_code: str | None = None,
                 display_name: str = "") -> User:
-    """Create an account (system administrator only; `actor=None` is the CLI run by the operator)."""
-    if actor is not None:
-        ensure(actor, "accounts.manage")
+    """Create an account (system administrator, or the system actor at the command line)."""
+    ensure(actor, "accounts.manage")
     if role not in Role.values:
         raise InvalidInput("role", f"unknown role {role!r}", hint="one of: " + ", ".join(Role.values))
     if not username or len(username) > 150:

@@ -17,14 +17,11 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhongshu.accounts.permissions import ensure
+from zhongshu.accounts import permissions
 from zhongshu.appeals.models import Appeal
 from zhongshu.core.errors import InvalidInput
 
 ACTION = "appeals.analytics"
-# Roles that look at the whole county; anyone else granted analytics sees their own department.
-COUNTY_WIDE_ROLES = frozenset({"operator", "leader", "analyst"})
-COUNTY_WIDE_DEPARTMENTS = frozenset({"dsj"})
 
 NEGATIVE = ("angry", "anxious", "sad")
 EMOTIONS = ("angry", "anxious", "sad", "neutral", "positive")
@@ -194,18 +191,14 @@ class AnalyticsFilter:
 
 
 def scope(actor: Any) -> QuerySet:
-    """The appeals this actor's analytics may count: the county, or their own department."""
-    ensure(actor, ACTION)
-    qs = Appeal.objects.all()
-    if county_wide(actor):
-        return qs
-    return qs.filter(department_id=actor.department_id) if actor.department_id else qs.none()
+    """The appeals this actor's analytics may count (the policy's row scope for appeals.analytics)."""
+    return permissions.restrict(actor, ACTION, Appeal.objects.all())
 
 
 def county_wide(actor: Any) -> bool:
-    """True when the actor's analytics cover the whole county."""
-    dept = getattr(actor, "department", None)
-    return actor.role in COUNTY_WIDE_ROLES or (dept is not None and dept.code in COUNTY_WIDE_DEPARTMENTS)
+    """True when the policy puts no row scope on the actor's analytics (the whole county)."""
+    decision = permissions.scope(actor, ACTION, Appeal)
+    return decision.allowed and decision.scope is None
 
 
 def appeals(actor: Any, flt: AnalyticsFilter, now: datetime | None = None) -> QuerySet:

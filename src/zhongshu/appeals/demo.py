@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.appeals import demo_text
 from zhongshu.appeals.demo_vocab import REPLIES, RETURN_REASONS, URGENCY_SIGNALS
 from zhongshu.core.county import County, load_county
@@ -589,7 +590,7 @@ def load_demo(out_dir: Path, say: Callable[[str], None], *, n: int = 6000, seed:
         except ModuleNotFoundError:
             pass
         else:
-            sync_categories(None)
+            sync_categories(SYSTEM)
         categories = ensure_categories(taxonomy, departments)
         appeals = []
         for r in rows:
@@ -621,7 +622,7 @@ def load_demo(out_dir: Path, say: Callable[[str], None], *, n: int = 6000, seed:
                 cursor.executemany(
                     f"INSERT INTO {table} (appeal_id, at, actor, department_id, action, from_state, to_state, note, public)"
                     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", events[i:i + 5000])
-        record("demo", Event("appeals.demo_loaded", "appeal", "", details={
+        record(SYSTEM, Event("appeals.demo_loaded", "appeal", "", details={
             "appeals": len(appeals), "events": len(events), "seed": seed, "categories": len(categories)}))
     say(f"appeals: {len(appeals)} demo appeals with {len(events)} timeline events "
         f"in {_time.monotonic() - began:.1f}s")

@@ -258,7 +258,7 @@ def raise_alert(actor: Any, appeal: Appeal, kind: str, message: str, now: dt.dat
 
 
 def _actor_name(actor: Any) -> str:
-    if actor is None:
+    if getattr(actor, "is_system", False):
         return "system"
     if isinstance(actor, str):
         return actor

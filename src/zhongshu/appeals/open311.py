@@ -57,8 +57,7 @@ def _key_digest(api_key: str) -> str:
 
 def create_client(actor: Any, name: str) -> tuple[Open311Client, str]:
     """Register a client; returns it and its api_key (shown once, stored only as a keyed digest)."""
-    if actor is not None:
-        ensure(actor, "open311.manage")
+    ensure(actor, "open311.manage")
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise InvalidInput("name", "give the client a name of 1–100 characters")
@@ -76,8 +75,7 @@ def list_clients(actor: Any):
 
 def set_client_active(actor: Any, client_id: int, active: bool) -> Open311Client:
     """Enable or revoke a client (audited)."""
-    if actor is not None:
-        ensure(actor, "open311.manage")
+    ensure(actor, "open311.manage")
     client = Open311Client.objects.filter(pk=client_id).first()
     if client is None:
         raise NotFound("open311 client", client_id)

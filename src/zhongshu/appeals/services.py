@@ -17,8 +17,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, When
 from django.utils import timezone
 
 from zhongshu.accounts.models import Department
-from zhongshu.accounts.permissions import allowed, ensure
-from zhongshu.accounts.roles import Role
+from zhongshu.accounts.permissions import allowed, ensure, restrict
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.appeals import sla, workflow
 from zhongshu.appeals.intake import _actor_name, normalize_phone, raise_alert
 from zhongshu.appeals.models import Appeal, AppealAlert, AppealEvent, Category, TriageCorrection
@@ -30,13 +30,8 @@ from zhongshu.core.masks import mask_name, mask_phone
 
 
 def scoped(actor: Any) -> QuerySet[Appeal]:
-    """Appeals the actor may list: a handler its department's (lead or co-handling), others all."""
-    ensure(actor, "appeals.read")
-    qs = Appeal.objects.select_related("category", "department", "township")
-    if getattr(actor, "role", "") == Role.HANDLER:
-        dept = actor.department_id
-        qs = qs.filter(Q(department_id=dept) | Q(co_departments__id=dept)).distinct()
-    return qs
+    """Appeals the actor may list: the policy's row scope for appeals.read (see appeals/rules.py)."""
+    return restrict(actor, "appeals.read", Appeal.objects.select_related("category", "department", "township"))
 
 
 @dataclass
@@ -385,11 +380,11 @@ def check_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
     open_qs = Appeal.objects.filter(state__in=workflow.OPEN_STATES, deadline__isnull=False)
     counts = {"overdue": 0, "near_due": 0}
     for appeal in open_qs.filter(deadline__lt=now).iterator():
-        counts["overdue"] += raise_alert(None, appeal, AppealAlert.Kind.OVERDUE,
+        counts["overdue"] += raise_alert(SYSTEM, appeal, AppealAlert.Kind.OVERDUE,
                                          f"deadline {timezone.localtime(appeal.deadline):%Y-%m-%d %H:%M} passed", now)
     near = open_qs.filter(deadline__gte=now, deadline__lte=now + dt.timedelta(hours=sla.near_due_hours()))
     for appeal in near.iterator():
-        counts["near_due"] += raise_alert(None, appeal, AppealAlert.Kind.NEAR_DUE,
+        counts["near_due"] += raise_alert(SYSTEM, appeal, AppealAlert.Kind.NEAR_DUE,
                                           f"due {timezone.localtime(appeal.deadline):%Y-%m-%d %H:%M}", now)
     return counts
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from zhongshu.accounts.models import Department
 from zhongshu.accounts.permissions import ensure
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.audit.services import Event, record
 
 
@@ -37,13 +38,12 @@ def shipped_rows() -> tuple[dict[str, str], ...]:
     return tuple(rows)
 
 
-def sync_categories(actor: Any = None) -> int:
+def sync_categories(actor: Any) -> int:
     """Create missing categories from the shipped taxonomy; returns how many were created.
 
-    `actor=None` is the system (demo setup, first intake); a person needs appeals.taxonomy.
+    The system actor syncs at demo setup and first intake; a person needs appeals.taxonomy.
     """
-    if actor is not None:
-        ensure(actor, "appeals.taxonomy")
+    ensure(actor, "appeals.taxonomy")
     depts = {d.code: d for d in Department.objects.all()}
     from zhongshu.appeals.models import Category
 
@@ -71,7 +71,7 @@ def ensure_categories() -> None:
     from zhongshu.appeals.models import Category
 
     if not Category.objects.exists():
-        sync_categories(None)
+        sync_categories(SYSTEM)
 
 
 def find_category(level1: str, level2: str = ""):

@@ -47,7 +47,7 @@ def public_form(request):
     error = None
     if request.method == "POST":
         try:
-            appeal, _created = intake.submit(None, _input(request.POST), "web", ip=ip_from_request(request),
+            appeal, _created = intake.submit(request.user, _input(request.POST), "web", ip=ip_from_request(request),
                                              idempotency_key=request.POST.get("submission", ""))
             return redirect(f"{reverse('appeals:public_done')}?code={appeal.tracking_code}")
         except ZhongshuError as exc:

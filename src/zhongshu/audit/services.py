@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from zhongshu.audit import chain
+from zhongshu.audit import chain, events
 from zhongshu.audit.context import client_ip
 from zhongshu.audit.models import AuditEvent, AuditHead
 
@@ -42,8 +42,29 @@ def pii_digest(value: str) -> str:
     return hmac.new(key, value.encode(), sha256).hexdigest()
 
 
+OUTCOMES = ("success", "partial", "failure", "denied")
+
+
+class UnregisteredEvent(TypeError):
+    """A programming error: the event is not in `audit.events`, or carries undeclared fields."""
+
+
+def check_event(event: Event) -> None:
+    """Refuse an event whose action is unregistered or whose details hold undeclared keys."""
+    et = events.get(event.action)
+    if et is None:
+        raise UnregisteredEvent(f"audit event {event.action!r} is not registered in zhongshu.audit.events")
+    extra = set(event.details) - et.fields
+    if extra:
+        raise UnregisteredEvent(f"audit event {event.action!r} does not declare the fields {sorted(extra)}")
+    if event.outcome not in OUTCOMES:
+        raise UnregisteredEvent(f"audit event outcome must be one of success, partial, failure, denied, not {event.outcome!r}")
+
+
 def _actor_fields(actor: Any) -> tuple[str, str, str]:
     if actor is None:
+        raise TypeError("audit.record needs an actor: pass accounts.system.SYSTEM for the hub itself")
+    if getattr(actor, "is_system", False):
         return "system", "", ""
     if isinstance(actor, str):
         return actor, "", ""
@@ -60,6 +81,7 @@ def _now_ms() -> datetime:
 
 def record(actor: Any, event: Event) -> AuditEvent:
     """Append an event to the chain, inside the current transaction."""
+    check_event(event)
     name, role, dept = _actor_fields(actor)
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
@@ -89,9 +111,9 @@ def record(actor: Any, event: Event) -> AuditEvent:
 
 
 def record_denial(actor: Any, action: str, resource: Any, decision: Any) -> None:
-    """Audit a refused authorization (abuse detection reads these)."""
+    """Audit a refused authorization (abuse detection reads these); a missing actor is anonymous."""
     record(
-        actor,
+        actor or "anonymous",
         Event(
             action="authz.denied",
             object_type=type(resource).__name__ if resource is not None else "",

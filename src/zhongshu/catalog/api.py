@@ -302,9 +302,7 @@ def preview(request, ref: str, limit: int = 20):
 
 @router.get("/datasets/{ref}/versions", response=list[VersionOut])
 def list_versions(request, ref: str):
-    ds = services.get_dataset(request.user, ref)
-    services._check(request.user, "catalog.read")
-    return list(ds.versions.select_related("dataset"))
+    return services.versions(request.user, services.get_dataset(request.user, ref))
 
 
 @router.get("/datasets/{ref}/diff")

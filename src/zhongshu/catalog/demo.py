@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.catalog import ingestion, services, sources
 from zhongshu.catalog.models import Dataset, Source
 from zhongshu.core.files import sha256_file
@@ -35,13 +36,13 @@ def load_demo(out_dir: Path, say: Callable[[str], None]) -> None:
             continue
         ds = Dataset.objects.filter(name=ds_name, department__code=dept).first()
         if ds is None:
-            ds = services.create_dataset(None, name=ds_name, department_code=dept, category=category,
+            ds = services.create_dataset(SYSTEM, name=ds_name, department_code=dept, category=category,
                                          sharing_type=sharing, update_cycle=cycle, description=description)
         if ds.current_version and ds.current_version.source_sha256 == sha256_file(path):
             say(f"catalog: {ds_name} already holds {name}")
             continue
-        attempt = ingestion.new_attempt(None, ds, path=path, via="demo")
-        attempt = ingestion.start(None, attempt, inline=True)
+        attempt = ingestion.new_attempt(SYSTEM, ds, path=path, via="demo")
+        attempt = ingestion.start(SYSTEM, attempt, inline=True)
         say(f"catalog: {ds_name} ← {name}: {attempt.state}, {attempt.rows_loaded} rows, "
             f"{attempt.reject_count} rejected{' — ' + attempt.error if attempt.error else ''}")
     db = out_dir / HUJI_DB
@@ -51,14 +52,14 @@ def load_demo(out_dir: Path, say: Callable[[str], None]) -> None:
     source = Source.objects.filter(name="公安局户籍库", department__code="gaj").first()
     if source is None:
         tables = {t: n for t, n in HUJI_TABLES.items() if t in sources.DatabaseSource(f"sqlite:///{db}").tables()}
-        source = sources.create_database_source(None, name="公安局户籍库", department_code="gaj", url=f"sqlite:///{db}",
+        source = sources.create_database_source(SYSTEM, name="公安局户籍库", department_code="gaj", url=f"sqlite:///{db}",
                                                 tables=tables, refresh_minutes=24 * 60)
         for binding in source.bindings.select_related("dataset"):
-            services.update_metadata(None, binding.dataset, category="人口", update_cycle="daily",
+            services.update_metadata(SYSTEM, binding.dataset, category="人口", update_cycle="daily",
                                      sharing_type="conditional", description="公安局户籍管理系统（常住人口、家庭户）")
     if all(b.dataset.current_version_id for b in source.bindings.select_related("dataset")):
         say("catalog: 公安局户籍库 already loaded")
         return
-    for attempt in sources.refresh(None, source, inline=True):
+    for attempt in sources.refresh(SYSTEM, source, inline=True):
         say(f"catalog: {attempt.dataset.name} ← {HUJI_DB}: {attempt.state}, {attempt.rows_loaded} rows"
             f"{' — ' + attempt.error if attempt.error else ''}")

@@ -26,10 +26,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from zhongshu.accounts.permissions import ensure
 from zhongshu.audit.services import Event, record
 from zhongshu.catalog import storage
 from zhongshu.catalog.models import Dataset, DatasetField, LoadAttempt, Version, VersionFile
-from zhongshu.catalog.services import _check, add_edge, grade_for, raise_dataset_grade, reindex, version_files
+from zhongshu.catalog.services import add_edge, grade_for, raise_dataset_grade, reindex, version_files
 from zhongshu.core.errors import InvalidInput, NotFound, ZhongshuError
 from zhongshu.ingest.profile import FieldProfile, profile
 from zhongshu.ingest.schema import diff_schemas
@@ -43,7 +44,7 @@ STEPS = {"extract": (0.0, 0.1), "hash": (0.0, 0.1), "transcode": (0.1, 0.3), "pa
 
 
 def _actor_name(actor: Any) -> str:
-    return "system" if actor is None else getattr(actor, "username", str(actor))
+    return getattr(actor, "username", str(actor))
 
 
 # --- attempts ------------------------------------------------------------------------------
@@ -53,7 +54,7 @@ def new_attempt(actor: Any, dataset: Dataset, *, file_name: str = "", path: str 
                 chunks: Iterable[bytes] | None = None, via: str = "upload", fmt: str = "", encoding: str = "",
                 sheet: str = "", max_bad_fraction: float = 0.05, binding: Any = None) -> LoadAttempt:
     """Record a load attempt (a draft) for a file given by path or uploaded in chunks; detect its format."""
-    _check(actor, "catalog.ingest", dataset)
+    ensure(actor, "catalog.ingest", dataset)
     if fmt and fmt not in FORMATS:
         raise InvalidInput("format", f"unknown format {fmt!r}", hint="one of: " + ", ".join(FORMATS))
     try:
@@ -112,7 +113,7 @@ def sheets_of(attempt: LoadAttempt) -> list[str]:
 
 
 def get_attempt(actor: Any, pk: int) -> LoadAttempt:
-    _check(actor, "catalog.read")
+    ensure(actor, "catalog.read")
     attempt = LoadAttempt.objects.select_related("dataset", "dataset__department").filter(pk=pk).first()
     if attempt is None:
         raise NotFound("load attempt", pk)
@@ -123,7 +124,7 @@ def start(actor: Any, attempt: LoadAttempt, *, fmt: str | None = None, encoding:
           sheet: str | None = None, max_bad_fraction: float | None = None, inline: bool = False,
           progress: Callable[[str, float], None] | None = None) -> LoadAttempt:
     """Confirm a draft (optionally overriding format, encoding, sheet, threshold) and run it."""
-    _check(actor, "catalog.ingest", attempt.dataset)
+    ensure(actor, "catalog.ingest", attempt.dataset)
     if attempt.state != State.DRAFT:
         raise InvalidInput("attempt", f"this load is already {attempt.state}", hint="upload the file again to retry")
     if fmt:
@@ -389,13 +390,13 @@ def reap_interrupted() -> int:
 
 
 def attempts_for(actor: Any, dataset: Dataset, limit: int = 20) -> list[LoadAttempt]:
-    _check(actor, "catalog.read")
+    ensure(actor, "catalog.read")
     return list(dataset.attempts.all()[:limit])
 
 
 def rejects_file(actor: Any, attempt: LoadAttempt) -> Path:
     """The rejects report of an attempt (line, column, reason; no values)."""
-    _check(actor, "catalog.read")
+    ensure(actor, "catalog.read")
     if not attempt.rejects_path or not Path(attempt.rejects_path).is_file():
         raise NotFound("rejects report", attempt.pk, hint="this load rejected no rows")
     return Path(attempt.rejects_path)
@@ -419,7 +420,7 @@ def schema_drift(before: list[dict] | None, after: list[dict]) -> dict:
 
 
 def get_version(actor: Any, dataset: Dataset, number: int) -> Version:
-    _check(actor, "catalog.read")
+    ensure(actor, "catalog.read")
     v = dataset.versions.filter(number=number).first()
     if v is None:
         raise NotFound("version", f"{dataset.code} v{number}")
@@ -428,7 +429,7 @@ def get_version(actor: Any, dataset: Dataset, number: int) -> Version:
 
 def rollback(actor: Any, dataset: Dataset, number: int, reason: str = "") -> Version:
     """Make an earlier (or any) version current again; audited with the reason."""
-    _check(actor, "catalog.ingest", dataset)
+    ensure(actor, "catalog.ingest", dataset)
     version = get_version(actor, dataset, number)
     with transaction.atomic():
         ds = Dataset.objects.select_for_update().get(pk=dataset.pk)

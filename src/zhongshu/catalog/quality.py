@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhongshu.accounts.models import User
-from zhongshu.accounts.permissions import ensure
+from zhongshu.accounts.permissions import ensure, restrict
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.audit.services import Event, record
 from zhongshu.catalog.models import (
     CYCLE_DAYS,
@@ -29,7 +30,7 @@ from zhongshu.catalog.models import (
     QualityRule,
     Version,
 )
-from zhongshu.catalog.services import _check, version_files
+from zhongshu.catalog.services import version_files
 from zhongshu.core.calendar import WorkCalendar, default_calendar
 from zhongshu.core.errors import InvalidInput, NotFound
 from zhongshu.warehouse import quality as wq
@@ -99,7 +100,7 @@ def _validate(kind: str, params: dict, field: DatasetField | None) -> dict:
 
 def add_rule(actor: Any, dataset: Dataset, kind: str, field_name: str = "", params: dict | None = None) -> QualityRule:
     """Add a quality rule (owning department's steward; audited)."""
-    _check(actor, "quality.manage", dataset)
+    ensure(actor, "quality.manage", dataset)
     field = dataset.fields.filter(name=field_name).first() if field_name else None
     if field_name and field is None:
         raise NotFound("field", field_name)
@@ -112,7 +113,7 @@ def add_rule(actor: Any, dataset: Dataset, kind: str, field_name: str = "", para
 
 
 def set_rule_enabled(actor: Any, rule: QualityRule, enabled: bool) -> QualityRule:
-    _check(actor, "quality.manage", rule)
+    ensure(actor, "quality.manage", rule)
     with transaction.atomic():
         rule.enabled = enabled
         rule.save(update_fields=["enabled"])
@@ -122,7 +123,7 @@ def set_rule_enabled(actor: Any, rule: QualityRule, enabled: bool) -> QualityRul
 
 
 def get_rule(actor: Any, pk: int) -> QualityRule:
-    _check(actor, "quality.read")
+    ensure(actor, "quality.read")
     rule = QualityRule.objects.select_related("dataset", "field").filter(pk=pk).first()
     if rule is None:
         raise NotFound("quality rule", pk)
@@ -196,8 +197,7 @@ def _fresh(rule: QualityRule, version: Version) -> tuple[int, int, list[int]]:
 def run_checks(actor: Any, version: Version) -> list[QualityCheck]:
     """Check every enabled rule of the dataset against a version; open and resolve incidents."""
     dataset = version.dataset
-    if actor is not None:
-        ensure(actor, "quality.manage", dataset)
+    ensure(actor, "quality.manage", dataset)
     rules = [r for r in dataset.rules.filter(enabled=True).select_related("field", "dataset")
              if r.field is None or r.field.present]
     to_run = {r.pk: e for r in rules if r.kind != Kind.FRESHNESS and (e := _engine_rule(r)) is not None}
@@ -236,7 +236,7 @@ def _incidents(dataset: Dataset, version: Version, checks: list[QualityCheck]) -
                 dataset=dataset, rule=rule, version=version, department=dataset.department, assignee=steward,
                 failed=check.failed, summary=f"{what}: {check.failed} of {check.passed + check.failed} failed"[:300],
                 deadline=incident_deadline(timezone.now()))
-            record("system", Event("quality.incident.opened", "incident", incident.pk, details={
+            record(SYSTEM, Event("quality.incident.opened", "incident", incident.pk, details={
                 "dataset": dataset.code, "rule": rule.pk, "failed": check.failed,
                 "assignee": steward.username if steward else ""}))
             opened += 1
@@ -245,7 +245,7 @@ def _incidents(dataset: Dataset, version: Version, checks: list[QualityCheck]) -
         elif not check.failed and incident is not None:
             Incident.objects.filter(pk=incident.pk).update(state=Incident.State.RESOLVED, resolved_at=timezone.now(),
                                                            note=f"rule passes on v{version.number}")
-            record("system", Event("quality.incident.resolved", "incident", incident.pk,
+            record(SYSTEM, Event("quality.incident.resolved", "incident", incident.pk,
                                    reason=f"rule passes on v{version.number}", details={"dataset": dataset.code}))
             resolved += 1
     return opened, resolved
@@ -255,12 +255,12 @@ def after_version(version: Version) -> None:
     """Propose default rules and check the new version (called by the loader after publishing)."""
     with transaction.atomic():
         propose_defaults(version.dataset)
-    run_checks(None, version)
+    run_checks(SYSTEM, version)
 
 
 def recheck(actor: Any, dataset: Dataset) -> list[QualityCheck]:
     """Run the rules again on the current version (steward)."""
-    _check(actor, "quality.manage", dataset)
+    ensure(actor, "quality.manage", dataset)
     if dataset.current_version is None:
         raise InvalidInput("dataset", "there is no version to check yet", hint="load data first")
     return run_checks(actor, dataset.current_version)
@@ -271,7 +271,7 @@ def recheck(actor: Any, dataset: Dataset) -> list[QualityCheck]:
 
 def scores(actor: Any, dataset: Dataset) -> dict:
     """Dataset and per-field scores on the current version, the trend across versions, rule results."""
-    _check(actor, "quality.read")
+    ensure(actor, "quality.read")
     trend = [{"version": v.number, "score": v.quality_score} for v in dataset.versions.order_by("number")]
     current = dataset.current_version
     rules = []
@@ -291,11 +291,8 @@ def scores(actor: Any, dataset: Dataset) -> dict:
 
 def incidents(actor: Any, *, state: str = "", department: str = "", dataset: Dataset | None = None):
     """Incidents the actor may see: the data bureau and leaders see all, a steward their department's."""
-    _check(actor, "quality.read")
-    qs = Incident.objects.select_related("dataset", "rule", "rule__field", "department", "assignee", "version")
-    dept = getattr(actor, "department", None)
-    if actor is not None and actor.role == "steward" and dept is not None and dept.code != "dsj":
-        qs = qs.filter(department=dept)
+    qs = restrict(actor, "quality.read", Incident.objects.select_related(
+        "dataset", "rule", "rule__field", "department", "assignee", "version"))
     if state:
         qs = qs.filter(state=state)
     if department:
@@ -314,7 +311,7 @@ def get_incident(actor: Any, pk: int) -> Incident:
 
 def transition(actor: Any, incident: Incident, to: str, note: str = "") -> Incident:
     """open → acknowledged → resolved (or open → resolved); the owning steward only; audited."""
-    _check(actor, "quality.manage", incident)
+    ensure(actor, "quality.manage", incident)
     allowed = {Incident.State.OPEN: {"acknowledged", "resolved"}, Incident.State.ACKNOWLEDGED: {"resolved"}}
     if to not in allowed.get(incident.state, set()):
         raise InvalidInput("state", f"cannot go from {incident.state} to {to}",

@@ -1,32 +1,41 @@
-"""Resource rules: a steward edits, loads into and manages quality of their own department's data.
+"""Row scopes for the catalog: a steward edits, loads into and manages the quality of their own
+department's data, and sees their own department's quality incidents.
 
-The 大数据局 (dsj) steward may act on every department's datasets (`same_department`).
+The 大数据局 (dsj) steward acts on every department's datasets. Reading the catalogue (names,
+descriptions, fields) is open to every role holding `catalog.read`: discovering data is the point.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from zhongshu.accounts.permissions import Decision, resource_rule, same_department
+from django.db.models import Q
+
+from zhongshu.accounts.permissions import scope_rule, whole_county
+from zhongshu.accounts.roles import Role
+
+_MANAGE = ("catalog.edit", "catalog.ingest", "catalog.sources", "quality.manage")
+_REASON = "the data belongs to your department"
+_DENIAL = "the resource belongs to another department"
 
 
-def _department_id(resource: Any) -> int | None | bool:
-    """The owning department of a catalog object, or False when the resource is not ours."""
-    from zhongshu.accounts.models import Department
-    from zhongshu.catalog.models import Dataset, Incident, LoadAttempt, QualityRule, Source, Version
-
-    if isinstance(resource, (Dataset, Source, Incident)):
-        return resource.department_id
-    if isinstance(resource, (LoadAttempt, QualityRule, Version)):
-        return resource.dataset.department_id
-    if isinstance(resource, Department):
-        return resource.pk
-    return False
+def _departmental(actor: Any) -> bool:
+    return not whole_county(actor)
 
 
-@resource_rule("catalog.edit", "catalog.ingest", "catalog.sources", "quality.manage")
-def own_department(actor: Any, resource: Any) -> Decision | None:
-    dept = _department_id(resource)
-    if dept is False:
-        return None
-    return same_department(actor, dept)  # type: ignore[arg-type]
+def _own(path: str) -> Any:
+    def scope(actor: Any) -> Q:
+        return Q(**{path: actor.department_id}) if actor.department_id else Q(pk__in=[])
+
+    return scope
+
+
+for _model, _path in (("catalog.Dataset", "department_id"), ("catalog.Source", "department_id"),
+                      ("catalog.Incident", "department_id"), ("catalog.LoadAttempt", "dataset__department_id"),
+                      ("catalog.QualityRule", "dataset__department_id"), ("catalog.Version", "dataset__department_id"),
+                      ("accounts.Department", "pk")):
+    scope_rule(_model, *_MANAGE, applies=_departmental, policy_id="own-department", reason=_REASON,
+               denial=_DENIAL)(_own(_path))
+
+scope_rule("catalog.Incident", "quality.read", applies=lambda a: _departmental(a) and getattr(a, "role", "") == Role.STEWARD,
+           policy_id="own-department", reason=_REASON, denial=_DENIAL)(_own("department_id"))

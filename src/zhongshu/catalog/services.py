@@ -1,8 +1,8 @@
 """Catalog services: datasets and their metadata, fields and labels, search, preview, lineage.
 
 Loading lives in `ingestion.py`, quality in `quality.py`. Every function takes the actor first and
-authorizes through `ensure`; `actor=None` is the operator at the command line (who already holds
-the server's data directory) and is audited as "system".
+authorizes through `ensure`; the command line, the loader and the demo act as the system actor
+(`accounts.system.SYSTEM`), audited as "system".
 """
 
 from __future__ import annotations
@@ -53,11 +53,6 @@ def grade_for(label: str) -> tuple[str, int]:
     return _GRADES[s.grade].value, s.level or 0
 
 
-def _check(actor: Any, action: str, resource: Any = None) -> None:
-    if actor is not None:
-        ensure(actor, action, resource)
-
-
 def department(code: str) -> Department:
     dept = Department.objects.filter(code=code).first()
     if dept is None:
@@ -88,7 +83,7 @@ def _new_code(dept: Department) -> str:
 def create_dataset(actor: Any, *, name: str, department_code: str, **meta: Any) -> Dataset:
     """Register a dataset (metadata only; data arrives by loading versions)."""
     dept = department(department_code)
-    _check(actor, "catalog.edit", dept)
+    ensure(actor, "catalog.edit", dept)
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise InvalidInput("name", "a dataset needs a name of 1–200 characters", hint="e.g. 常住人口户籍信息")
@@ -114,7 +109,7 @@ def find_or_create_dataset(actor: Any, name: str, department_code: str | None) -
         raise InvalidInput("dataset", f"several departments have a dataset named {name}",
                            hint="pass --department CODE to say which")
     if not department_code:
-        if actor is not None and getattr(actor, "department", None) is not None:
+        if getattr(actor, "department", None) is not None:
             department_code = actor.department.code
         else:
             raise InvalidInput("department", f"dataset {name} does not exist yet and no department was given",
@@ -146,7 +141,7 @@ def _clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
 
 def get_dataset(actor: Any, ref: int | str) -> Dataset:
     """A dataset by id or code (catalog.read)."""
-    _check(actor, "catalog.read")
+    ensure(actor, "catalog.read")
     qs = Dataset.objects.select_related("department", "current_version")
     ds = qs.filter(pk=ref).first() if str(ref).isdigit() else None
     ds = ds or qs.filter(code=str(ref)).first()
@@ -155,10 +150,16 @@ def get_dataset(actor: Any, ref: int | str) -> Dataset:
     return ds
 
 
+def versions(actor: Any, dataset: Dataset) -> list[Version]:
+    """Every version of a dataset, newest last (catalog.read)."""
+    ensure(actor, "catalog.read", dataset)
+    return list(dataset.versions.select_related("dataset").order_by("number"))
+
+
 def search_datasets(actor: Any, *, q: str = "", department: str = "", category: str = "", sharing_type: str = "",
                     grade: str = "") -> QuerySet:
     """Catalogue search: Chinese text (jieba tokens) and filters by department, category, sharing, grade."""
-    _check(actor, "catalog.read")
+    ensure(actor, "catalog.read")
     qs = Dataset.objects.select_related("department", "current_version")
     if q.strip():
         qs = search.match(qs, q)
@@ -175,7 +176,7 @@ def search_datasets(actor: Any, *, q: str = "", department: str = "", category: 
 
 def facets(actor: Any) -> dict[str, list]:
     """Values the search filters offer."""
-    _check(actor, "catalog.read")
+    ensure(actor, "catalog.read")
     return {
         "departments": list(Department.objects.filter(datasets__isnull=False).distinct().order_by("code")),
         "categories": sorted({c for c in Dataset.objects.values_list("category", flat=True) if c}),
@@ -186,7 +187,7 @@ def facets(actor: Any) -> dict[str, list]:
 
 def update_metadata(actor: Any, dataset: Dataset, **changes: Any) -> Dataset:
     """Edit a dataset's core metadata (owning department's steward; audited with the changed keys)."""
-    _check(actor, "catalog.edit", dataset)
+    ensure(actor, "catalog.edit", dataset)
     values = _clean_meta(changes)
     if "name" in values and Dataset.objects.filter(department=dataset.department, name=values["name"]).exclude(pk=dataset.pk).exists():
         raise InvalidInput("name", f"{dataset.department} already has a dataset named {values['name']}")
@@ -206,7 +207,7 @@ def update_field(actor: Any, field: DatasetField, *, description: str | None = N
                  grade: str | None = None, level: int | None = None, is_key: bool | None = None) -> DatasetField:
     """Describe a field, confirm or correct its label, set its grade or key flag (audited)."""
     dataset = field.dataset
-    _check(actor, "catalog.edit", dataset)
+    ensure(actor, "catalog.edit", dataset)
     changed: list[str] = []
     if description is not None and description != field.description:
         field.description, changed = description[:500], changed + ["description"]
@@ -256,7 +257,7 @@ def raise_dataset_grade(dataset: Dataset) -> None:
 
 
 def get_field(actor: Any, dataset: Dataset, name_or_id: str | int) -> DatasetField:
-    _check(actor, "catalog.read")
+    ensure(actor, "catalog.read")
     qs = dataset.fields.all()
     f = qs.filter(pk=name_or_id).first() if str(name_or_id).isdigit() else None
     f = f or qs.filter(name=str(name_or_id)).first()
@@ -274,7 +275,7 @@ def version_files(version: Version) -> list[str]:
 
 def preview(actor: Any, dataset: Dataset, limit: int = PREVIEW_ROWS) -> dict:
     """The first rows of the current version; fields labelled as personal data are masked."""
-    _check(actor, "catalog.read")
+    ensure(actor, "catalog.read")
     version = dataset.current_version
     if version is None:
         return {"columns": [], "rows": [], "masked": []}
@@ -308,7 +309,7 @@ def add_edge(from_: tuple[str, Any, str], to: tuple[str, Any, str], relation: st
 
 def lineage(actor: Any, dataset: Dataset) -> list[LineageEdge]:
     """Edges into and out of the dataset and its versions (sources → versions → derived things)."""
-    _check(actor, "catalog.read")
+    ensure(actor, "catalog.read")
     version_ids = [str(v) for v in dataset.versions.values_list("pk", flat=True)]
     from django.db.models import Q
 

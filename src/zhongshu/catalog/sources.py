@@ -14,10 +14,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from zhongshu.accounts.permissions import ensure
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.audit.services import Event, record
 from zhongshu.catalog import crypto
 from zhongshu.catalog.models import LoadAttempt, Source, SourceBinding
-from zhongshu.catalog.services import _check, department, find_or_create_dataset
+from zhongshu.catalog.services import department, find_or_create_dataset
 from zhongshu.core.errors import InvalidInput, NotFound
 from zhongshu.ingest.dbsource import DatabaseSource, check_select, redact_url
 from zhongshu.ingest.model import LoadResult
@@ -25,7 +27,7 @@ from zhongshu.ingest.model import LoadResult
 
 def list_tables(actor: Any, url: str) -> list[str]:
     """Connect and list tables (to choose from before saving the source)."""
-    _check(actor, "catalog.sources")
+    ensure(actor, "catalog.sources")
     return DatabaseSource(url).tables()
 
 
@@ -34,7 +36,7 @@ def create_database_source(actor: Any, *, name: str, department_code: str, url: 
                            refresh_minutes: int | None = None) -> Source:
     """Register a database: `tables` maps table → dataset name; or one `query` → `query_dataset`."""
     dept = department(department_code)
-    _check(actor, "catalog.sources", dept)
+    ensure(actor, "catalog.sources", dept)
     name = (name or "").strip()
     if not name:
         raise InvalidInput("name", "a source needs a name", hint="e.g. 公安局户籍库")
@@ -69,7 +71,7 @@ def create_database_source(actor: Any, *, name: str, department_code: str, url: 
 
 
 def get_source(actor: Any, pk: int) -> Source:
-    _check(actor, "catalog.read")
+    ensure(actor, "catalog.read")
     source = Source.objects.select_related("department").filter(pk=pk).first()
     if source is None:
         raise NotFound("source", pk)
@@ -77,7 +79,7 @@ def get_source(actor: Any, pk: int) -> Source:
 
 
 def list_sources(actor: Any):
-    _check(actor, "catalog.read")
+    ensure(actor, "catalog.read")
     return Source.objects.select_related("department").prefetch_related("bindings__dataset")
 
 
@@ -89,7 +91,7 @@ def extract(binding: SourceBinding, out_dir: Path) -> LoadResult:
 
 def refresh(actor: Any, source: Source, *, inline: bool = False, progress=None) -> list[LoadAttempt]:
     """Load every binding of a source again (one attempt each); schedules the next refresh."""
-    _check(actor, "catalog.ingest", source)
+    ensure(actor, "catalog.ingest", source)
     from zhongshu.catalog import ingestion
 
     attempts = []
@@ -109,5 +111,5 @@ def refresh_due(now=None, *, inline: bool = False) -> list[LoadAttempt]:
     now = now or timezone.now()
     attempts: list[LoadAttempt] = []
     for source in Source.objects.filter(kind=Source.Kind.DATABASE, next_refresh_at__lte=now):
-        attempts += refresh(None, source, inline=inline)
+        attempts += refresh(SYSTEM, source, inline=inline)
     return attempts

@@ -17,6 +17,7 @@ from django.conf import settings
 
 from zhongshu.accounts.models import User
 from zhongshu.accounts.services import create_user, sync_departments
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.core.county import load_county
 
 # (username, role, department code, display name)
@@ -57,7 +58,7 @@ def setup_demo(*, residents: int, seed: int, say: Callable[[str], None]) -> dict
     passwords = demo_passwords(data_dir)
     for username, role, dept, display in DEMO_USERS:
         if not User.objects.filter(username=username).exists():
-            create_user(None, username=username, password=passwords[username], role=role,
+            create_user(SYSTEM, username=username, password=passwords[username], role=role,
                         department_code=dept, display_name=display)
     out = data_dir / "demo"
     manifest = out / "manifest.json"

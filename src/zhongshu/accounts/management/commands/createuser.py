@@ -3,6 +3,7 @@ import sys
 
 from zhongshu.accounts.roles import Role
 from zhongshu.accounts.services import create_user
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.core.commands import ZhongshuCommand
 
 
@@ -27,6 +28,6 @@ class Command(ZhongshuCommand):
                 from django.core.management.base import CommandError
 
                 raise CommandError("the two passwords differ; nothing was created")
-        user = create_user(None, username=opts["username"], password=password, role=opts["role"],
+        user = create_user(SYSTEM, username=opts["username"], password=password, role=opts["role"],
                            department_code=opts["department"], display_name=opts["display_name"])
         self.stdout.write(f"created {user.username} ({user.role})")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.core.commands import ZhongshuCommand
 
 
@@ -28,7 +29,7 @@ class Command(ZhongshuCommand):
         if op == "check-deadlines":
             self.stdout.write(json.dumps(services.check_deadlines()))
         elif op == "open311-add":
-            client, key = open311.create_client(None, options["name"])
+            client, key = open311.create_client(SYSTEM, options["name"])
             self.stdout.write(f"client {client.pk} {client.name}\napi_key {key}\n(shown once: store it now)")
         elif op == "open311-list":
             from zhongshu.appeals.models import Open311Client
@@ -36,10 +37,10 @@ class Command(ZhongshuCommand):
             for c in Open311Client.objects.order_by("pk"):
                 self.stdout.write(f"{c.pk}\t{c.name}\t{'active' if c.active else 'revoked'}\t{c.created_at:%Y-%m-%d}")
         elif op == "open311-revoke":
-            open311.set_client_active(None, options["client_id"], False)
+            open311.set_client_active(SYSTEM, options["client_id"], False)
             self.stdout.write("revoked")
         elif op == "sync-taxonomy":
-            self.stdout.write(f"{taxonomy.sync_categories(None)} categories created")
+            self.stdout.write(f"{taxonomy.sync_categories(SYSTEM)} categories created")
         elif op == "training-export":
             for row in services.training_records():
                 self.stdout.write(json.dumps(row, ensure_ascii=False))

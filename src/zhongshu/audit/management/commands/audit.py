@@ -1,3 +1,4 @@
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.audit.services import Event, record, verify_chain
 from zhongshu.core.commands import ZhongshuCommand
 
@@ -12,7 +13,7 @@ class Command(ZhongshuCommand):
     def handle(self, *args, **opts):
         result = verify_chain()
         if result.ok:
-            record("cli", Event("audit.verified", "audit", "", details={"checked": result.checked}))
+            record(SYSTEM, Event("audit.verified", "audit", "", details={"checked": result.checked}))
             self.stdout.write(f"OK: {result.checked} audit records verified, chain intact")
             return
         self.stderr.write(f"BROKEN: first bad record #{result.bad_seq}: {result.problem} "

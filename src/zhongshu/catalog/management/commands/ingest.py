@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.core.commands import ZhongshuCommand
 from zhongshu.core.errors import InvalidInput
 
@@ -47,11 +48,11 @@ class Command(ZhongshuCommand):
         if opts["file"] is None or not opts["dataset"]:
             raise InvalidInput("file", "give a file and --dataset NAME", hint="zhongshu ingest data.csv --dataset 企业登记信息 --department scjgj")
         ds = (services.Dataset.objects.filter(code=opts["dataset"]).first()
-              or services.find_or_create_dataset(None, opts["dataset"], opts["department"]))
-        attempt = ingestion.new_attempt(None, ds, path=opts["file"], via="cli", fmt=opts["format"],
+              or services.find_or_create_dataset(SYSTEM, opts["dataset"], opts["department"]))
+        attempt = ingestion.new_attempt(SYSTEM, ds, path=opts["file"], via="cli", fmt=opts["format"],
                                         encoding=opts["encoding"], sheet=opts["sheet"],
                                         max_bad_fraction=opts["max_bad_rows"])
-        attempt = ingestion.start(None, attempt, inline=True, progress=None if opts["no_progress"] else self._bar)
+        attempt = ingestion.start(SYSTEM, attempt, inline=True, progress=None if opts["no_progress"] else self._bar)
         if not opts["no_progress"]:
             sys.stderr.write("\n")
         if attempt.state != attempt.State.SUCCEEDED:
