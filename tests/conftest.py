@@ -6,9 +6,9 @@ import pytest
 from django.conf import settings as django_settings
 
 from support import TEST_PASSWORD  # noqa: F401  (re-exported for fixtures)
-from zhongshu.accounts.system import SYSTEM
 from zhongshu.accounts.models import User
 from zhongshu.accounts.services import sync_departments
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.core.county import load_county
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from support import TEST_PASSWORD
-from zhongshu.accounts.system import SYSTEM
 from zhongshu.accounts.models import LoginFailure, User
 from zhongshu.accounts.services import create_user
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.audit.models import AuditEvent
 from zhongshu.core.errors import InvalidInput
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from zhongshu.accounts.system import SYSTEM
 from zhongshu.accounts.permissions import allowed
+from zhongshu.accounts.system import SYSTEM
 from zhongshu.audit.models import AuditEvent
 from zhongshu.catalog import crypto, services
 from zhongshu.core.errors import Forbidden, InvalidInput
