@@ -47,3 +47,20 @@ class AuditHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=128)
+
+
+class RepeatCounter(models.Model):
+    """Repeated anonymous failures of one kind from one source, counted within a window.
+
+    `record_repeated` writes the first failure of a window in full and only counts the rest, so
+    an anonymous caller cannot grow the audit log without limit; the count reaches the log as one
+    `audit.suppressed` record when the window ends. `key` is a keyed digest (of an IP address, say).
+    """
+
+    action = models.CharField(max_length=80)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["action", "key"], name="audit_repeat_action_key")]

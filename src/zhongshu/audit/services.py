@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from hashlib import sha256
 from typing import Any
 
@@ -18,7 +18,7 @@ from django.db import transaction
 
 from zhongshu.audit import chain, events
 from zhongshu.audit.context import client_ip
-from zhongshu.audit.models import AuditEvent, AuditHead
+from zhongshu.audit.models import AuditEvent, AuditHead, RepeatCounter
 
 
 @dataclass
@@ -43,6 +43,7 @@ def pii_digest(value: str) -> str:
 
 
 OUTCOMES = ("success", "partial", "failure", "denied")
+SYSTEM_NAME = "system"  # how the system actor appears in the log (audit cannot import accounts)
 
 
 class UnregisteredEvent(TypeError):
@@ -65,7 +66,7 @@ def _actor_fields(actor: Any) -> tuple[str, str, str]:
     if actor is None:
         raise TypeError("audit.record needs an actor: pass accounts.system.SYSTEM for the hub itself")
     if getattr(actor, "is_system", False):
-        return "system", "", ""
+        return SYSTEM_NAME, "", ""
     if isinstance(actor, str):
         return actor, "", ""
     if not getattr(actor, "is_authenticated", False):
@@ -123,6 +124,63 @@ def record_denial(actor: Any, action: str, resource: Any, decision: Any) -> None
             details={"requested": action, "policy": decision.policy_id},
         ),
     )
+
+
+# Distinct sources per action and window recorded one by one; beyond this they share one counter,
+# so rotating addresses cannot grow the log either.
+REPEAT_KEYS_PER_WINDOW = 200
+
+
+def _summarise(counter: RepeatCounter, window: int) -> None:
+    if counter.count > 1:
+        record(SYSTEM_NAME, Event("audit.suppressed", "audit", counter.action, "failure",
+                                  f"{counter.count - 1} more like the first in {window} s",
+                                  details={"action": counter.action, "count": counter.count - 1, "window": window}))
+
+
+def record_repeated(actor: Any, event: Event, key: str, now: datetime | None = None) -> bool:
+    """Record a failure by an unauthenticated party, aggregating repeats of (action, key) in a window.
+
+    The first failure of each window is recorded in full; later ones only raise a counter that
+    reaches the log as one `audit.suppressed` record when the window ends (`flush_repeats`, or the
+    next failure after it). Returns True when the event was recorded in full.
+    """
+    check_event(event)
+    now = now or datetime.now(timezone.utc)
+    window = settings.ZHONGSHU_AUDIT_REPEAT_SECONDS
+    since = now - timedelta(seconds=window)
+    digest = pii_digest("repeat:" + (key or ""))
+    with transaction.atomic():
+        counter = RepeatCounter.objects.select_for_update().filter(action=event.action, key=digest).first()
+        if counter is None and RepeatCounter.objects.filter(action=event.action, window_start__gte=since).count() \
+                >= REPEAT_KEYS_PER_WINDOW:
+            digest = "*"
+            counter = RepeatCounter.objects.select_for_update().filter(action=event.action, key=digest).first()
+        if counter is not None and counter.window_start >= since:
+            RepeatCounter.objects.filter(pk=counter.pk).update(count=counter.count + 1)
+            return False
+        if counter is not None:
+            _summarise(counter, window)
+            counter.window_start, counter.count = now, 1
+            counter.save(update_fields=["window_start", "count"])
+        else:
+            RepeatCounter.objects.create(action=event.action, key=digest, window_start=now, count=1)
+        record(actor, event)
+    return True
+
+
+def flush_repeats(now: datetime | None = None) -> int:
+    """Write the summaries of windows that have ended and forget them (the periodic check)."""
+    now = now or datetime.now(timezone.utc)
+    window = settings.ZHONGSHU_AUDIT_REPEAT_SECONDS
+    done = 0
+    with transaction.atomic():
+        for counter in RepeatCounter.objects.select_for_update().filter(
+                window_start__lt=now - timedelta(seconds=window)):
+            _summarise(counter, window)
+            counter.delete()
+            done += 1
+    return done
 
 
 def iter_events(batch: int = 5000) -> Iterator[AuditEvent]:

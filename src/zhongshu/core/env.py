@@ -104,6 +104,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ZHONGSHU_TRIAGE_ACCURATE", "false", parse_bool, "Use the accurate (sentence-embedding) triage models in the hub: `category_accurate`, and `emotion_accurate` when trained. Better category and emotion (see docs/nlp/model-card.md) at ~0.2 s per new appeal; needs those models trained (`zhongshu nlp train --kind category_accurate`). Falls back to the fast models when they are missing."),
     Setting("ZHONGSHU_APPEAL_DUPLICATE_DAYS", "30", parse_positive_int, "Window in days for finding duplicate appeals (same phone or similar text)."),
     Setting("ZHONGSHU_QUALITY_DEADLINE_DAYS", "5", parse_positive_int, "Working days a data steward has to resolve a quality incident."),
+    Setting("ZHONGSHU_AUDIT_REPEAT_SECONDS", "600", parse_positive_int, "Window in seconds for aggregating repeated anonymous failures (bad logins from one address, bad API keys): the first of each window is audited in full, the rest are counted in one `audit.suppressed` record."),
     Setting("ZHONGSHU_TRUSTED_PROXIES", "", parse_list, "IP addresses of reverse proxies whose X-Forwarded-For is trusted for the client IP."),
 )
 
