@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from zhongshu.accounts.models import Department
 from zhongshu.accounts.permissions import ensure
 from zhongshu.audit.services import Event, record
-from zhongshu.catalog import search, storage
+from zhongshu.catalog import masking, search, storage
 from zhongshu.catalog.models import (
     GRADE_RANK,
     Dataset,
@@ -28,8 +28,8 @@ from zhongshu.catalog.models import (
     Version,
 )
 from zhongshu.core.errors import InvalidInput, NotFound
-from zhongshu.core.masks import MASKERS, mask_value
 from zhongshu.ingest.labels import DEFAULT_SENSITIVITY, DETECTORS, SENSITIVITY
+from zhongshu.warehouse.engine import DuckDBEngine
 
 PREVIEW_ROWS = 20
 LABELS = tuple(DETECTORS)  # the labels a field may carry: those the ingest profiler detects
@@ -240,8 +240,12 @@ def update_field(actor: Any, field: DatasetField, *, description: str | None = N
             propose_defaults(dataset)
         raise_dataset_grade(dataset)
         reindex(dataset)
-        record(actor, Event("catalog.field.updated", "dataset", dataset.code,
-                            details={"field": field.name, "changed": changed, "label": field.label}))
+        details = {"field": field.name, "changed": changed, "label": field.label}
+        detected = [c.get("label") for c in field.label_candidates or [] if (c.get("share") or 0) >= masking.DETECTED_SHARE]
+        if "label" in changed and detected and field.label not in detected:
+            # the values still look like personal data: masking goes on; the auditor sees the override
+            details["detected"] = detected
+        record(actor, Event("catalog.field.updated", "dataset", dataset.code, details=details))
     return field
 
 
@@ -274,26 +278,20 @@ def version_files(version: Version) -> list[str]:
 
 
 def preview(actor: Any, dataset: Dataset, limit: int = PREVIEW_ROWS) -> dict:
-    """The first rows of the current version; fields labelled as personal data are masked."""
-    ensure(actor, "catalog.read")
+    """The first rows of the current version, masked at the source (`catalog.masking`); the read is audited."""
+    decision = ensure(actor, "catalog.read", dataset)
     version = dataset.current_version
     if version is None:
-        return {"columns": [], "rows": [], "masked": []}
-    from zhongshu.warehouse.engine import DuckDBEngine
-
-    labels = {f.name: f.label for f in dataset.fields.all() if f.label in MASKERS}
+        return {"columns": [], "rows": [], "masked": {}}
     with DuckDBEngine() as eng:
         table = eng.query(f"SELECT * FROM read_parquet({version_files(version)!r}) LIMIT {int(max(1, min(limit, 200)))}")
     columns = table.column_names
-    rows = []
-    for row in table.to_pylist():
-        out = []
-        for c in columns:
-            v = row[c]
-            v = None if v is None else str(v)
-            out.append(mask_value(labels[c], v) if c in labels else v)
-        rows.append(out)
-    return {"columns": columns, "rows": rows, "masked": sorted(labels)}
+    raw = [[row[c] for c in columns] for row in table.to_pylist()]
+    plan = masking.plan(dataset.fields.all(), columns, raw)
+    rows = masking.apply(columns, raw, plan)
+    record(actor, Event("catalog.preview.read", "dataset", dataset.code, details={
+        "version": version.number, "rows": len(rows), "masked": sorted(plan), "policy": decision.policy_id}))
+    return {"columns": columns, "rows": rows, "masked": {c: m.kind for c, m in plan.items()}}
 
 
 # --- lineage -------------------------------------------------------------------------------

@@ -7,13 +7,20 @@ open-data pipeline use them for display only. ``None`` and ``""`` pass through u
 
 from __future__ import annotations
 
+import hmac
 import re
 from collections.abc import Callable
+from hashlib import sha256
 
 from zhongshu.core.errors import InvalidInput
 
 __all__ = [
     "MASKERS",
+    "MASK_KINDS",
+    "LABEL_MASK",
+    "apply_mask",
+    "mask_birth_date",
+    "mask_token",
     "mask_resident_id",
     "mask_phone",
     "mask_name",
@@ -146,6 +153,67 @@ MASKERS: dict[str, Callable[[str], str]] = {
     "address": mask_address,
     "plate": mask_plate,
 }
+
+
+def mask_birth_date(value: str) -> str:
+    """Keep the year of a date (joined with a masked ID number, a full date would rebuild it).
+
+    >>> mask_birth_date("1960-03-13"), mask_birth_date("19600313"), mask_birth_date("1960年3月13日")
+    ('1960', '1960', '1960')
+    >>> mask_birth_date("not a date")
+    '****'
+    """
+    m = re.match(r"^\s*((?:18|19|20)\d\d)", value or "")
+    return m.group(1) if m else _ADDRESS_TAIL if value else value
+
+
+def mask_token(value: str, key: bytes) -> str:
+    """A keyed token (HMAC-SHA256, 16 hex digits): equal values give equal tokens, nothing else is revealed.
+
+    >>> mask_token("371122199001011238", b"k") == mask_token("371122199001011238", b"k")
+    True
+    >>> mask_token("371122199001011238", b"k") == mask_token("371122199001011238", b"other")
+    False
+    """
+    return hmac.new(key, value.encode(), sha256).hexdigest()[:16] if value else value
+
+
+def _hide(value: str) -> str:
+    return _ADDRESS_TAIL if value else value
+
+
+# The mask kinds, by the plain names used everywhere (pages, API, CLI, sharing grants).
+MASK_KINDS: dict[str, Callable[[str], str]] = {
+    "id_number": mask_resident_id,
+    "name": mask_name,
+    "phone": mask_phone,
+    "address": mask_address,
+    "birth_date": mask_birth_date,
+    "bank_card": mask_bank_card,
+    "plate": mask_plate,
+    "uscc": mask_uscc,
+    "hide": _hide,
+}
+# `token` needs a key and is applied by the caller through `mask_token`.
+
+# Which mask a field label calls for by default.
+LABEL_MASK: dict[str, str] = {
+    "resident_id": "id_number", "mobile": "phone", "landline": "phone", "phone": "phone", "bank_card": "bank_card",
+    "name": "name", "address": "address", "plate": "plate", "birth_date": "birth_date",
+}
+
+
+def apply_mask(kind: str, value: str | None) -> str | None:
+    """Apply a mask kind by its plain name; None passes through.
+
+    >>> apply_mask("id_number", "371122199001011238"), apply_mask("hide", "x"), apply_mask("phone", None)
+    ('371122********1238', '****', None)
+    """
+    try:
+        masker = MASK_KINDS[kind]
+    except KeyError:
+        raise InvalidInput("mask", f"unknown mask kind {kind!r}", hint="one of: " + ", ".join(MASK_KINDS)) from None
+    return value if value is None else masker(value)
 
 
 def mask_value(label: str, value: str | None) -> str | None:
