@@ -27,8 +27,9 @@ class Role(models.TextChoices):
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.SYSADMIN: frozenset({"home.view", "accounts.manage", "departments.manage", "system.status",
                               "open311.manage"}),
-    Role.SECADMIN: frozenset({"home.view", "policy.manage", "security.view"}),
-    Role.AUDITOR: frozenset({"home.view", "audit.read", "audit.export", "audit.verify"}),
+    # accounts.approve: the second person of the two-person rule for privileged accounts
+    Role.SECADMIN: frozenset({"home.view", "policy.manage", "security.view", "accounts.approve"}),
+    Role.AUDITOR: frozenset({"home.view", "audit.read", "audit.export", "audit.verify", "audit.checkpoint"}),
     Role.STEWARD: frozenset(
         {"home.view", "catalog.read", "catalog.edit", "catalog.ingest", "catalog.sources", "quality.manage",
          "quality.read"}
@@ -48,6 +49,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
          "dashboard.view"}
     ),
 }
+
+# Every account may change its own password (and must, after a temporary one).
+ROLE_ACTIONS = {role: actions | {"account.password"} for role, actions in ROLE_ACTIONS.items()}
 
 # Every action the hub knows. `ensure()` refuses actions not listed here, so a typo denies.
 ALL_ACTIONS: frozenset[str] = frozenset().union(*ROLE_ACTIONS.values())

@@ -64,6 +64,8 @@ register("login.locked", _("Login refused: account locked"), "A login was tried 
 register("login.blocked_ip", _("Login refused: address blocked"),
          "A login was tried from an address with too many failures.", ("repeated",))
 register("login.unlocked", _("Account unlocked"), "The security administrator lifted a lockout early.")
+register("login.ip_unblocked", _("Address unblocked"),
+         "The security administrator lifted a client address's login block early.", ("failures",))
 register("logout", _("Logged out"), "A user logged out, or a session limit ended the session.")
 register("session.limit", _("Older session ended"),
          "A new login ended the account's oldest session (concurrent session limit).", ("ended",))
@@ -72,7 +74,9 @@ register("user.updated", _("Account changed"), "An account's role, department or
          ("changed", "role", "department", "request"))
 register("user.enabled", _("Account enabled"), "An account was enabled.", ("request",))
 register("user.disabled", _("Account disabled"), "An account was disabled.", ("request",))
-register("user.password_reset", _("Password reset"), "An administrator set a new password for an account.")
+register("user.password_reset", _("Password reset"),
+         "An administrator gave an account a temporary password (shown once, changed at the next login).",
+         ("request",))
 register("user.password_changed", _("Password changed"), "A user changed their own password.")
 register("user.request.created", _("Privileged account change requested"),
          "A change to a privileged account waits for the security administrator's approval.",
@@ -96,6 +100,9 @@ register("audit.exported", _("Audit log exported"), "Audit records were exported
 register("audit.read", _("Audit log read"), "The auditor listed audit records.", ("filter", "rows"))
 register("audit.checkpoint", _("Audit checkpoint written"),
          "A signed checkpoint of the chain head was exported outside the database.", ("seq", "file"))
+register("audit.keys_rotated", _("Audit keys rotated"),
+         "New audit chain and/or checkpoint signing keys were started (their key ids, never the keys).",
+         ("chain_key", "signing_key"))
 register("audit.suppressed", _("Repeated events summarised"),
          "Repeated anonymous failures in one window, counted instead of recorded one by one.",
          ("action", "count", "window"))
@@ -108,7 +115,15 @@ register("catalog.field.updated", _("Field changed"), "A field's description, la
 register("catalog.source.created", _("Database source registered"), "A database source was registered.",
          ("url", "bindings", "refresh_minutes"))
 register("catalog.source.refused", _("Database source refused"),
-         "A database source was refused by the allow-list.", ("host", "rule"))
+         "A database source was refused by the allow-list (reason: why; rule: not-listed, hub-files, "
+         "hub-database, hub-server, loopback, link-local, private, special-address).",
+         ("host", "rule", "url", "source"))
+register("catalog.source_rule.added", _("Database source allowed"),
+         "The security administrator added a server or SQLite folder to the database-source allow-list.",
+         ("kind", "target", "ports", "db_kinds", "note"))
+register("catalog.source_rule.removed", _("Database source allowance removed"),
+         "The security administrator removed an entry from the database-source allow-list.",
+         ("kind", "target", "ports", "db_kinds", "note"))
 register("catalog.load.created", _("Load started"), "A load attempt was created.", ("dataset", "via"))
 register("catalog.load.queued", _("Load queued"), "A load attempt was queued for the worker.", ("dataset",))
 register("catalog.load.failed", _("Load failed"), "A load attempt failed.", ("dataset", "limit"))
@@ -169,6 +184,9 @@ register("appeals.taxonomy_synced", _("Appeal categories synchronised"), "The ca
 register("open311.client_created", _("Open311 client created"), "An Open311 API key was issued.", ("name",))
 register("open311.client_enabled", _("Open311 client enabled"), "An Open311 API key was enabled.")
 register("open311.client_revoked", _("Open311 client revoked"), "An Open311 API key was revoked.")
+register("open311.publication_changed", _("Open311 publication changed"),
+         "The channels and appeal types Open311 publishes were changed.",
+         ("channels", "types", "old_channels", "old_types"))
 register("open311.bad_key", _("Open311 request refused: bad key"), "An Open311 request carried an invalid key.",
          ("repeated",))
 register("open311.rate_limited", _("Open311 request refused: too many"), "An Open311 client sent too many requests.",
@@ -185,3 +203,6 @@ register("nlp.model.trained", _("Triage model trained"), "Models were trained.",
 # --- system ----------------------------------------------------------------------------------------
 register("worker.restarted", _("Background worker restarted"),
          "The supervisor restarted the background worker after it stopped.", ("exit_code", "restarts"))
+register("worker.gave_up", _("Background worker not restarted"),
+         "The worker stopped too many times in a row (ZHONGSHU_WORKER_MAX_RESTARTS); the supervisor stopped "
+         "restarting it.", ("exit_code", "restarts"))

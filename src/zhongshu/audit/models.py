@@ -2,7 +2,12 @@
 
 No code path updates or deletes `AuditEvent` rows: the model refuses `save()` on an existing row
 and `delete()`, and database triggers (SQLite and PostgreSQL, migration 0002) refuse UPDATE and
-DELETE underneath the ORM too.
+DELETE underneath the ORM too. The head (`AuditHead`) is guarded by triggers as well (migration
+0004): one row, never deleted, never moved back, always naming the record with its seq.
+
+Triggers stop mistakes and casual tampering; they do not stop a database administrator, who can
+drop them. What stops that is outside the database: keyed hashes (`chain`, `keys`) and signed
+checkpoints exported to files (`checkpoints`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,10 @@ class AuditEvent(models.Model):
     reason = models.CharField(max_length=300, blank=True)
     pii_digest = models.CharField(max_length=64, blank=True)  # keyed HMAC of personal data, never the data
     details = models.JSONField(default=dict, blank=True)
-    algo = models.CharField(max_length=16)
+    algo = models.CharField(max_length=16)  # hmac-sha256 | hmac-sha3_256 | hmac-sm3 (legacy: unkeyed sha256 …)
+    # fingerprint of the chain key the HMAC was made with; NULL on legacy unkeyed records
+    # (nullable so that adding it is a plain ALTER TABLE on SQLite, which keeps the table's triggers)
+    key_id = models.CharField(max_length=16, null=True, blank=True)
     prev_hash = models.CharField(max_length=128)
     hash = models.CharField(max_length=128)
 
@@ -43,7 +51,11 @@ class AuditEvent(models.Model):
 
 
 class AuditHead(models.Model):
-    """The chain's tip: a single row locked by each writer, so records chain in commit order."""
+    """The chain's tip: a single row locked by each writer, so records chain in commit order.
+
+    Database triggers refuse a second row, a DELETE, and an UPDATE that lowers `seq` or does not
+    name the record with that seq and hash (so the tail cannot be trimmed by moving the head back).
+    """
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=128)

@@ -1,24 +1,34 @@
-"""Writing and reading the audit log.
+"""Writing, verifying and checkpointing the audit log.
 
 `record()` appends one event in the caller's transaction (it opens one when there is none), so a
-change and its audit record commit or roll back together (ARCHITECTURE rule 2).
+change and its audit record commit or roll back together (ARCHITECTURE rule 2). Its hash is an
+HMAC under the chain key (`keys`), which is not in the database.
+
+`verify_chain()` walks the chain, checks the head, and checks the chain against the latest signed
+checkpoint exported outside the database (and an auditor's own copy); `write_checkpoint()` signs
+a new checkpoint, only over a chain that verifies and extends the previous checkpoint.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from hashlib import sha256
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
-from zhongshu.audit import chain, events
+from zhongshu.audit import chain, checkpoints, events, keys
+from zhongshu.audit.checkpoints import Checkpoint, CheckpointError
 from zhongshu.audit.context import client_ip
 from zhongshu.audit.models import AuditEvent, AuditHead, RepeatCounter
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -88,6 +98,7 @@ def record(actor: Any, event: Event) -> AuditEvent:
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditHead.objects.create(pk=1, seq=0, hash=chain.GENESIS)
+        ring = _chain_keys(head)
         row = AuditEvent(
             seq=head.seq + 1,
             at=_now_ms(),
@@ -102,13 +113,29 @@ def record(actor: Any, event: Event) -> AuditEvent:
             reason=event.reason[:300],
             pii_digest=pii_digest(event.pii),
             details=event.details,
-            algo=settings.ZHONGSHU_AUDIT_HASH,
+            algo=chain.keyed_algo(settings.ZHONGSHU_AUDIT_HASH),
+            key_id=ring.current,
             prev_hash=head.hash,
         )
-        row.hash = chain.compute_hash(row)
+        row.hash = chain.compute_hash(row, ring)
         row.save()
         AuditHead.objects.filter(pk=1).update(seq=row.seq, hash=row.hash)
     return row
+
+
+def _chain_keys(head: AuditHead) -> keys.Keyring:
+    """The chain keys for a new record; the key is created on first use, but never for a keyed log.
+
+    A log whose head is already keyed has lost its key when none is found: writing on with a new
+    key would hide that (and make every earlier record unverifiable), so the write fails instead.
+    """
+    ring = keys.keyring(create=False)
+    if ring is None:
+        tip = AuditEvent.objects.filter(seq=head.seq).values_list("algo", "key_id").first()
+        if tip is not None and chain.is_keyed(tip[0]):
+            raise keys.missing_key(tip[1] or "")
+        ring = keys.keyring(create=True)
+    return ring
 
 
 def record_denial(actor: Any, action: str, resource: Any, decision: Any) -> None:
@@ -183,28 +210,190 @@ def flush_repeats(now: datetime | None = None) -> int:
     return done
 
 
-def iter_events(batch: int = 5000) -> Iterator[AuditEvent]:
-    """All records in seq order, read in batches (the log can be large)."""
-    last = 0
+def iter_events(batch: int = 5000, after: int = 0, upto: int | None = None) -> Iterator[AuditEvent]:
+    """Records with seq in (after, upto] in seq order, read in batches (the log can be large)."""
+    last = after
     while True:
-        rows = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:batch])
+        rows = AuditEvent.objects.filter(seq__gt=last).order_by("seq")
+        if upto is not None:
+            rows = rows.filter(seq__lte=upto)
+        rows = list(rows[:batch])
         if not rows:
             return
         yield from rows
         last = rows[-1].seq
 
 
-def verify_chain() -> chain.VerifyResult:
-    """Verify the whole chain, and that its tip matches the recorded head."""
-    result = chain.verify(iter_events())
-    if not result.ok:
-        return result
+def _walk(walker: chain.Walker, upto: int | None = None) -> bool:
+    """Feed the walker every record after the one it stands on (up to `upto`); False at a broken one."""
+    return all(walker.feed(event) for event in iter_events(after=walker.next_seq - 1, upto=upto))
+
+
+def _head() -> tuple[int, str, bool]:
     head = AuditHead.objects.filter(pk=1).first()
-    head_seq = head.seq if head else 0
-    if head_seq != result.checked:
-        return chain.VerifyResult(False, result.checked, result.checked + 1 if head_seq > result.checked else head_seq + 1,
-                                  "the chain's end does not match its recorded head (records removed or appended)")
-    last = AuditEvent.objects.order_by("-seq").first()
-    if last is not None and head is not None and last.hash != head.hash:
-        return chain.VerifyResult(False, result.checked, last.seq, "the last record does not match the recorded head")
-    return result
+    return (head.seq, head.hash, True) if head else (0, chain.GENESIS, False)
+
+
+def _first_hash() -> str | None:
+    return AuditEvent.objects.filter(seq=1).values_list("hash", flat=True).first()
+
+
+def _broken(base: chain.VerifyResult, bad_seq: int | None, problem: str) -> chain.VerifyResult:
+    return replace(base, ok=False, bad_seq=bad_seq, problem=problem)
+
+
+def _check_head(walker: chain.Walker) -> tuple[int | None, str]:
+    """Where the walked chain and its recorded head disagree, if they do (bad seq, problem)."""
+    head_seq, head_hash, exists = _head()
+    if head_seq > walker.next_seq - 1:  # records committed while we walked: walk on to the head
+        if not _walk(walker, upto=head_seq):
+            return walker.bad_seq, walker.problem
+    end = walker.next_seq - 1
+    if not exists and end:
+        return 1, "the chain's head row is missing"
+    if end < head_seq:
+        return end + 1, f"missing: the chain ends at #{end} but its head names #{head_seq} (records removed from the end)"
+    if end > head_seq:
+        return head_seq + 1, f"after the recorded head #{head_seq}: records added outside the hub"
+    if walker.prev_hash != head_hash:
+        return end, "the recorded head does not match the last record"
+    return None, ""
+
+
+def _check_checkpoint(cp: Checkpoint, end: int) -> tuple[int | None, str]:
+    """Where the chain (walked and intact up to #end) contradicts a signed checkpoint, if it does."""
+    if cp.seq > end:
+        return end + 1, (f"missing: the chain ends at #{end}, before the {cp.describe()} — records were removed "
+                         "(trimmed, truncated, or an older backup restored)")
+    if _first_hash() != cp.chain:
+        return 1, f"not the chain of the {cp.describe()}: the log was replaced from its first record"
+    signed = AuditEvent.objects.filter(seq=cp.seq).values_list("hash", flat=True).first()
+    if signed != cp.hash:
+        return cp.seq, f"does not match the hash signed in the {cp.describe()}: the chain was rewritten"
+    return None, ""
+
+
+def verify_chain(checkpoint: Path | None = None, public_key: Path | None = None) -> chain.VerifyResult:
+    """Verify the whole chain, its head, and the latest signed checkpoint (and an auditor's copy).
+
+    `checkpoint` is the auditor's own copy (a checkpoint file, or a folder of them); `public_key`
+    the auditor's pinned copy of the public key it is checked with.
+    """
+    walker = chain.Walker(keys.keyring(create=False))
+    if not _walk(walker):
+        return walker.result()
+    bad_seq, problem = _check_head(walker)
+    result = walker.result()
+    if problem:
+        return _broken(result, bad_seq, problem)
+    end = walker.next_seq - 1
+    checked, warnings = [], []
+    try:
+        sources = [(checkpoints.latest(), None)]
+        if checkpoint is not None:
+            given = checkpoints.latest(checkpoint)
+            if given is None:
+                raise CheckpointError(f"no checkpoint found in {checkpoint}")
+            sources.append((given, public_key))
+        for cp, pinned in sources:
+            if cp is None:
+                warnings.append(f"no checkpoint has been exported to {checkpoints.folder()} yet: records at the end "
+                                "could be removed unnoticed (run `zhongshu audit checkpoint`)")
+                continue
+            checkpoints.check_signature(cp, pinned)
+            bad_seq, problem = _check_checkpoint(cp, end)
+            if problem:
+                return _broken(result, bad_seq, problem)
+            checked.append(cp)
+    except CheckpointError as exc:
+        return _broken(result, None, str(exc))
+    newer = end - max((cp.seq for cp in checked), default=end)
+    if newer:
+        warnings.append(f"{newer} record{'s' if newer > 1 else ''} after the latest checkpoint: protected by the "
+                        "chain key, covered by the next checkpoint")
+    return replace(result, checkpoints=tuple(cp.describe() for cp in checked), warnings=tuple(warnings),
+                   checkpoint_seq=max((cp.seq for cp in checked), default=None))
+
+
+@dataclass(frozen=True)
+class CheckpointOutcome:
+    """What `write_checkpoint` did: written, unchanged (nothing new), empty (no records), or refused."""
+
+    status: str
+    checkpoint: Checkpoint | None = None
+    file: Path | None = None
+    bad_seq: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "refused"
+
+
+def _extends(prev: Checkpoint, walker: chain.Walker, head_seq: int) -> tuple[int | None, str]:
+    """Place the walker on the previous checkpoint's record, after checking the chain still holds it."""
+    if head_seq < prev.seq:
+        return head_seq + 1, f"missing: the chain's head #{head_seq} is before the latest {prev.describe()}"
+    if _first_hash() != prev.chain:
+        return 1, f"not the chain of the latest {prev.describe()}"
+    at = AuditEvent.objects.filter(seq=prev.seq).values_list("hash", "algo").first()
+    if at is None or at[0] != prev.hash:
+        return prev.seq, f"does not match the latest {prev.describe()}"
+    walker.prev_hash, walker.next_seq, walker.keyed_seen = prev.hash, prev.seq + 1, chain.is_keyed(at[1])
+    return None, ""
+
+
+def write_checkpoint(actor: Any, *, audited: bool = True, only_if_grown: bool = False) -> CheckpointOutcome:
+    """Sign the current head and append it to the checkpoint files.
+
+    Only a chain that verifies is signed: the records since the latest checkpoint are walked from
+    it (the whole chain for the first one), so a checkpoint never vouches for a tampered log nor
+    goes below an earlier one. A refusal is audited as a failed `audit.checkpoint`.
+    """
+    head_seq, head_hash, _ = _head()
+    if head_seq == 0:
+        return CheckpointOutcome("empty")
+    try:
+        prev = checkpoints.latest()
+        if prev is not None:
+            checkpoints.check_signature(prev)
+    except CheckpointError as exc:
+        return _refuse(actor, None, str(exc))
+    if only_if_grown and prev is not None and (prev.seq, prev.hash) == (head_seq, head_hash):
+        return CheckpointOutcome("unchanged", prev)
+    walker = chain.Walker(keys.keyring(create=False))
+    if prev is not None:
+        bad_seq, problem = _extends(prev, walker, head_seq)
+        if problem:
+            return _refuse(actor, bad_seq, problem)
+    if not _walk(walker, upto=head_seq):
+        return _refuse(actor, walker.bad_seq, walker.problem)
+    if walker.next_seq - 1 != head_seq or walker.prev_hash != head_hash:
+        return _refuse(actor, walker.next_seq, "the chain does not reach its recorded head")
+    cp = checkpoints.sign(prev.chain if prev else _first_hash() or "", head_seq, head_hash)
+    path = checkpoints.append(cp)
+    if audited:
+        record(actor, Event("audit.checkpoint", "audit", str(cp.seq), details={"seq": cp.seq, "file": path.name}))
+    return CheckpointOutcome("written", cp, path)
+
+
+def _refuse(actor: Any, bad_seq: int | None, problem: str) -> CheckpointOutcome:
+    logger.error("audit checkpoint refused: %s%s", f"record #{bad_seq}: " if bad_seq else "", problem)
+    record(actor, Event("audit.checkpoint", "audit", str(bad_seq or ""), "failure", problem,
+                        details={"seq": bad_seq}))
+    return CheckpointOutcome("refused", bad_seq=bad_seq, problem=problem)
+
+
+def rotate_keys(actor: Any, *, chain_key: bool = True, signing_key: bool = True) -> CheckpointOutcome:
+    """Start new keys: a new chain key for new records, a new checkpoint signing key; then checkpoint.
+
+    Old chain keys stay in the key file to verify older records; old checkpoints keep verifying
+    with the public keys exported beside them. The rotation is audited with the new key ids.
+    """
+    details: dict[str, Any] = {}
+    if chain_key:
+        details["chain_key"] = keys.rotate_hmac()
+    if signing_key:
+        details["signing_key"] = keys.public_key_id(keys.rotate_signing().public_key())
+    record(actor, Event("audit.keys_rotated", "audit", "", details=details))
+    return write_checkpoint(actor)

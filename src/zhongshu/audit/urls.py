@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.events, name="events"),
     path("export.csv", views.export, name="export"),
     path("verify", views.verify, name="verify"),
+    path("checkpoint", views.checkpoint, name="checkpoint"),
 ]
