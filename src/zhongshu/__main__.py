@@ -15,6 +15,7 @@ COMMANDS = (
     ("departments", "List department codes (or load them from the county config with --sync)"),
     ("audit", "Audit log tools: `zhongshu audit verify` checks the hash chain"),
     ("ingest", "Load a file into a dataset of the catalog"),
+    ("sources", "Allow-list of database sources: list, allow a server or SQLite folder, deny (remove) an entry"),
     ("appeals", "12345 appeals: deadline checks, Open311 clients, taxonomy sync, training export"),
     ("nlp", "Appeal triage models: train, predict, list, activate"),
     ("migrate", "Create or upgrade the app database tables"),

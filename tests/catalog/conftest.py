@@ -63,3 +63,15 @@ def load(tmp_path):
         return ingestion.start(actor, attempt, inline=True)
 
     return do
+
+
+@pytest.fixture
+def allow_folder():
+    """Put a folder on the database-source allow-list (as the system actor), e.g. a test's tmp_path."""
+    from zhongshu.accounts.system import SYSTEM
+    from zhongshu.catalog import source_policy
+
+    def do(folder):
+        return source_policy.allow_folder(SYSTEM, folder=str(folder))[0]
+
+    return do

@@ -1,16 +1,22 @@
-"""DatabaseSource against real SQLite, PostgreSQL and MariaDB (skipped when a server is down)."""
+"""DatabaseSource against real SQLite, PostgreSQL and MariaDB (skipped when a server is down), strict
+URL parsing, clean errors and timeouts against loopback servers that are not databases."""
 
 from __future__ import annotations
 
 import socket
 import sqlite3
+import time
 import uuid
+from urllib.parse import quote
 
 import duckdb
 import pytest
+from django.utils import translation
 
+from loopback_server import LoopbackServer, closed_port
 from zhongshu.core.errors import InvalidInput
 from zhongshu.ingest.dbsource import DatabaseSource, check_select, redact_url
+from zhongshu.ingest.dbtarget import Endpoint, parse_url
 
 
 def _up(port: int) -> bool:
@@ -137,3 +143,101 @@ def test_mysql_streams(tmp_path):
         with con.cursor() as cur:
             cur.execute(f"DROP TABLE {table}")
         con.close()
+
+
+# --- strict URLs, clean errors, timeouts (issue #7 item 1) ------------------------------------------
+
+def _sqlite(path):
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (a TEXT)")
+    con.commit()
+    con.close()
+    return path
+
+
+def test_non_sqlite_file_is_a_clean_error_not_a_crash(tmp_path):
+    for name, content in (("notes.sqlite", b"hello, not a database"), ("empty.sqlite", b""),
+                          ("fake.sqlite", b"SQLite format 3\x00" + b"\xff" * 200)):
+        (tmp_path / name).write_bytes(content)
+        with translation.override("en"), pytest.raises(InvalidInput) as info:
+            DatabaseSource(f"sqlite:///{tmp_path / name}").tables()
+        assert f"{name} is not a SQLite database" in info.value.message or "cannot be read" in info.value.message
+    with translation.override("zh-hans"), pytest.raises(InvalidInput, match="不是 SQLite 数据库"):
+        DatabaseSource(f"sqlite:///{tmp_path / 'notes.sqlite'}").tables()
+
+
+@pytest.mark.parametrize("url", [
+    "sqlite:////srv/x.sqlite?mode=rwc", "sqlite:////srv/x.sqlite?vfs=unix-none", "sqlite:////srv/x.sqlite?immutable=1",
+    "sqlite:////srv/x.sqlite?", "sqlite://host/srv/x.sqlite", "sqlite:relative.sqlite", "sqlite:file:/srv/x.sqlite",
+    "sqlite:////srv/x.sqlite#frag", "sqlite:////srv/x%00.sqlite", "sqlite::memory:",
+    "postgresql://u@10.0.0.1/db?host=127.0.0.1", "postgresql://u@10.0.0.1/db?hostaddr=127.0.0.1",
+    "postgresql://u@10.0.0.1/db?port=5433", "postgresql://u@10.0.0.1/db?dbname=other", "postgresql://u@10.0.0.1/db?service=x",
+    "postgresql://u@10.0.0.1/db?passfile=/etc/passwd", "postgresql://u@10.0.0.1/db?sslkey=/srv/k", "postgresql://u@10.0.0.1/db?options=-c%20x=y",
+    "postgresql://u@%2Fvar%2Frun%2Fpostgresql/db", "postgresql://u@h1,h2/db", "postgresql:///db", "postgresql://u@10.0.0.1",
+    "postgresql://u@2130706433/db", "postgresql://u@0x7f.1/db", "postgresql://u@[fe80::1%25eth0]/db", "postgresql://u@h:99999/db",
+    "mysql://root@10.0.0.1/db?local_infile=1", "mysql://root@10.0.0.1/db?unix_socket=/tmp/s", "oracle://u@h/db",
+])
+def test_urls_are_read_strictly(url):
+    with pytest.raises(InvalidInput) as info:
+        parse_url(url)
+    assert info.value.field == "url" and info.value.hint
+
+
+def test_strict_parse_keeps_what_drivers_need():
+    t = parse_url("postgresql://gaj:p%40ss@DB.Gaj.Local:5433/huji?sslmode=require")
+    assert (t.kind, t.host, t.port, t.dbname, t.user, t.password, t.options) == (
+        "postgresql", "db.gaj.local", 5433, "huji", "gaj", "p@ss", (("sslmode", "require"),))
+    assert parse_url("mariadb://root@[::ffff:10.0.0.9]/hr").host == "10.0.0.9"
+    assert parse_url("sqlite://///srv//a/../b%20c.sqlite").path == "/srv//a/../b c.sqlite"  # resolved when checked
+
+
+def test_a_file_name_cannot_add_sqlite_uri_options(tmp_path):
+    # "?" and "#" in a file name are escaped in the URI we build: the name stays a name
+    db = _sqlite(tmp_path / "a#b?mode=rwc&vfs=x.sqlite")
+    assert DatabaseSource(f"sqlite:///{quote(str(db))}").tables() == ["t"]
+
+
+def test_the_connector_opens_the_checked_address_not_the_name():
+    # an Endpoint pins the address: the host name in the URL is never resolved again
+    with LoopbackServer("silent") as server, translation.override("en"):
+        target = parse_url(f"mysql://root@db.invalid:{server.port}/x")
+        src = DatabaseSource("mysql://root@db.invalid/x", endpoint=Endpoint(target, address="127.0.0.1"),
+                             connect_timeout=1)
+        with pytest.raises(InvalidInput, match="did not answer within 1 s"):
+            src.tables()
+        assert server.accepted == 1
+
+
+@pytest.mark.parametrize("mode", ["silent", "http"])
+def test_mysql_url_at_a_non_mysql_port_fails_within_the_connect_timeout(mode):
+    pytest.importorskip("pymysql")
+    with LoopbackServer(mode) as server, translation.override("en"):
+        src = DatabaseSource(f"mysql://root:Pw-Secret@127.0.0.1:{server.port}/x", connect_timeout=1, read_timeout=30)
+        started = time.monotonic()
+        with pytest.raises(InvalidInput) as info:
+            src.tables()
+        elapsed = time.monotonic() - started
+    # an HTTP server waits for the client to speak first, so both look the same to MySQL's client
+    assert elapsed < 2.5 and "did not answer within 1 s" in info.value.message
+    assert "Pw-Secret" not in str(info.value) and server.accepted == 1
+
+
+def test_postgres_url_at_an_http_port_is_a_clear_protocol_error():
+    pytest.importorskip("psycopg")
+    with LoopbackServer("http") as server, translation.override("en"):
+        started = time.monotonic()
+        with pytest.raises(InvalidInput) as info:
+            DatabaseSource(f"postgresql://u:Pw-Secret@127.0.0.1:{server.port}/x?sslmode=disable", connect_timeout=2).tables()
+    assert time.monotonic() - started < 3
+    assert info.value.message == f"url: 127.0.0.1:{server.port} does not answer as a PostgreSQL server"
+    assert "Pw-Secret" not in str(info.value)
+
+
+def test_closed_port_is_a_quick_clear_error():
+    port = closed_port()
+    with translation.override("en"):
+        for url in (f"postgresql://u@127.0.0.1:{port}/x", f"mysql://u@127.0.0.1:{port}/x"):
+            started = time.monotonic()
+            with pytest.raises(InvalidInput) as info:
+                DatabaseSource(url).tables()
+            assert time.monotonic() - started < 1 and info.value.message == f"url: cannot connect to 127.0.0.1:{port}"

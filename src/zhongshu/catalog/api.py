@@ -177,6 +177,14 @@ class SourceIn(Schema):
     refresh_minutes: int | None = None
 
 
+class UrlIn(Schema):
+    url: str
+
+
+class TablesOut(Schema):
+    tables: list[str]
+
+
 class SourceOut(Schema):
     id: int
     name: str
@@ -347,7 +355,8 @@ def get_attempt(request, pk: int):
 @router.post("/attempts/{pk}/start", response=AttemptOut)
 def start_attempt(request, pk: int, body: StartIn):
     """Confirm a draft load, optionally overriding format, encoding, sheet and threshold."""
-    return ingestion.start(request.user, ingestion.get_attempt(request.user, pk), **body.dict())
+    return ingestion.start(request.user, ingestion.get_attempt(request.user, pk), fmt=body.format,
+                           encoding=body.encoding, sheet=body.sheet, max_bad_fraction=body.max_bad_fraction)
 
 
 @router.get("/attempts/{pk}/rejects")
@@ -370,6 +379,14 @@ def create_source(request, body: SourceIn):
                                             url=d["url"], tables=d["tables"], query=d["query"],
                                             query_dataset=d["query_dataset"], refresh_minutes=d["refresh_minutes"])
     return Status(201, source)
+
+
+@router.post("/sources/tables", response=TablesOut)
+def source_tables(request, body: UrlIn):
+    """List a database's tables before registering it (the URL goes in the body: it holds the password).
+
+    The allow-list decides first; a refused URL answers 400 with one message whatever is behind it."""
+    return {"tables": sources.list_tables(request.user, body.url)}
 
 
 @router.post("/sources/{pk}/refresh", response=list[AttemptOut])

@@ -1,17 +1,21 @@
 """Demo loading: every demo department's source file through the same service paths a steward uses.
 
 Idempotent: datasets are found by name, a file whose sha256 is already the dataset's current
-version is skipped, and the database source is registered once.
+version is skipped, and the database source is registered once. The 公安局 database is a SQLite
+file in the demo folder: the demo adds that folder to the database-source allow-list (as the
+system actor, audited) after making sure the hub's own database is not in it.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from zhongshu.accounts.system import SYSTEM
-from zhongshu.catalog import ingestion, services, sources
+from zhongshu.catalog import ingestion, services, source_policy, sources
 from zhongshu.catalog.models import Dataset, Source
+from zhongshu.core.errors import ConfigError
 from zhongshu.core.files import sha256_file
 
 # file, dataset name, department, category, sharing type, update cycle, description
@@ -49,9 +53,10 @@ def load_demo(out_dir: Path, say: Callable[[str], None]) -> None:
     if not db.is_file():
         say(f"catalog: {HUJI_DB} not found, skipped")
         return
+    allow_demo_folder(out_dir, say)
     source = Source.objects.filter(name="公安局户籍库", department__code="gaj").first()
     if source is None:
-        tables = {t: n for t, n in HUJI_TABLES.items() if t in sources.DatabaseSource(f"sqlite:///{db}").tables()}
+        tables = {t: n for t, n in HUJI_TABLES.items() if t in sources.list_tables(SYSTEM, f"sqlite:///{db}")}
         source = sources.create_database_source(SYSTEM, name="公安局户籍库", department_code="gaj", url=f"sqlite:///{db}",
                                                 tables=tables, refresh_minutes=24 * 60)
         for binding in source.bindings.select_related("dataset"):
@@ -63,3 +68,15 @@ def load_demo(out_dir: Path, say: Callable[[str], None]) -> None:
     for attempt in sources.refresh(SYSTEM, source, inline=True):
         say(f"catalog: {attempt.dataset.name} ← {HUJI_DB}: {attempt.state}, {attempt.rows_loaded} rows"
             f"{' — ' + attempt.error if attempt.error else ''}")
+
+
+def allow_demo_folder(out_dir: Path, say: Callable[[str], None]) -> None:
+    """Allow SQLite sources in the demo folder, which must not hold the hub's own database."""
+    folder = os.path.realpath(out_dir)
+    inside = [p for p in source_policy.hub_database_files() if p.startswith(folder.rstrip("/") + "/")]
+    if inside:
+        raise ConfigError("DATABASE_URL", "the app database lies inside the demo folder, which the demo opens to "
+                          "database sources", hint="keep the app database outside <ZHONGSHU_DATA_DIR>/demo")
+    rule, created = source_policy.allow_folder(SYSTEM, folder=folder, note="demo: 公安局户籍库")
+    if created:
+        say(f"catalog: database sources may read SQLite files in {folder} (allow-list entry {rule.pk})")

@@ -133,6 +133,36 @@ class Source(models.Model):
         return self.name
 
 
+class SourceRule(models.Model):
+    """One allow-list entry for database sources, kept by the security administrator.
+
+    Nothing is allowed without one (default deny). A `network` rule admits PostgreSQL/MySQL servers
+    by host name, IP address or CIDR range, on a port range; a `folder` rule admits SQLite files
+    under a folder. `zhongshu.catalog.source_policy` enforces them (and what no rule can admit)."""
+
+    class Kind(models.TextChoices):
+        NETWORK = "network", _("Database server")
+        FOLDER = "folder", _("SQLite folder")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    target = models.CharField(max_length=1000)  # host name (lower case), IP or CIDR; or an absolute folder
+    port_low = models.PositiveIntegerField(null=True, blank=True)
+    port_high = models.PositiveIntegerField(null=True, blank=True)
+    db_kinds = models.JSONField(default=list, blank=True)  # ["postgresql", "mysql"]
+    note = models.CharField(max_length=300, blank=True)
+    created_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "target", "port_low", "id"]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.FOLDER:
+            return self.target
+        ports = str(self.port_low) if self.port_low == self.port_high else f"{self.port_low}-{self.port_high}"
+        return f"{self.target} :{ports} ({', '.join(self.db_kinds)})"
+
+
 class SourceBinding(models.Model):
     """One table or query of a database source, loaded into one dataset."""
 

@@ -3,32 +3,60 @@ refresh by hand or on a schedule (`refresh_due`: the self-rescheduling task that
 starts, see `catalog.tasks`, or `zhongshu ingest --refresh-due` from cron; see docs/catalog.md).
 
 Connecting, listing and extracting are `zhongshu.ingest.dbsource`'s work; this module keeps the
-catalog's side: who may register what, the encrypted URL, bindings and the schedule."""
+catalog's side: who may register what, the encrypted URL, bindings and the schedule. Every
+connection goes through `_database`, which asks the allow-list (`source_policy.check`) first —
+at registration, table listing, each refresh and each extract — and passes the connect and read
+timeouts (`ZHONGSHU_SOURCE_CONNECT_TIMEOUT`, `ZHONGSHU_SOURCE_READ_TIMEOUT`)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from zhongshu.accounts.permissions import ensure
 from zhongshu.accounts.system import SYSTEM
 from zhongshu.audit.services import Event, record
-from zhongshu.catalog import crypto
+from zhongshu.catalog import crypto, source_policy
 from zhongshu.catalog.models import LoadAttempt, Source, SourceBinding
 from zhongshu.catalog.services import department, find_or_create_dataset
-from zhongshu.core.errors import InvalidInput, NotFound
+from zhongshu.core.errors import InvalidInput, NotFound, ZhongshuError
 from zhongshu.ingest.dbsource import DatabaseSource, check_select, redact_url
 from zhongshu.ingest.model import LoadResult
+
+log = logging.getLogger(__name__)
+
+
+def _database(actor: Any, url: str, source: Source | None = None) -> DatabaseSource:
+    """The source's database, after the allow-list admitted it (the only way this app connects)."""
+    endpoint = source_policy.check(actor, url, source=source)
+    return DatabaseSource(url, endpoint=endpoint, connect_timeout=settings.ZHONGSHU_SOURCE_CONNECT_TIMEOUT,
+                          read_timeout=settings.ZHONGSHU_SOURCE_READ_TIMEOUT)
 
 
 def list_tables(actor: Any, url: str) -> list[str]:
     """Connect and list tables (to choose from before saving the source)."""
     ensure(actor, "catalog.sources")
-    return DatabaseSource(url).tables()
+    return _database(actor, url).tables()
+
+
+def parse_minutes(text: str | int | None) -> int | None:
+    """A refresh interval typed into a form: empty → None (refresh by hand).
+
+    >>> parse_minutes(""), parse_minutes(" 60 ")
+    (None, 60)
+    """
+    value = str(text if text is not None else "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise InvalidInput("refresh_minutes", "give the interval in whole minutes", hint="e.g. 1440 for daily")
+    return int(value)
 
 
 def create_database_source(actor: Any, *, name: str, department_code: str, url: str,
@@ -46,7 +74,7 @@ def create_database_source(actor: Any, *, name: str, department_code: str, url: 
         raise InvalidInput("query_dataset", "a query needs the dataset name it loads into")
     if refresh_minutes is not None and int(refresh_minutes) < 5:
         raise InvalidInput("refresh_minutes", "refresh at most every 5 minutes", hint="e.g. 1440 for daily")
-    db = DatabaseSource(url)
+    db = _database(actor, url)
     if query:
         query = check_select(query, db.dialect)  # refuse anything but one SELECT before storing it
     available = db.tables()  # proves the URL works before anything is stored
@@ -85,7 +113,8 @@ def list_sources(actor: Any):
 
 def extract(binding: SourceBinding, out_dir: Path) -> LoadResult:
     """Pull a binding's rows into `out_dir` as Parquet (called by the loader)."""
-    db = DatabaseSource(crypto.decrypt(binding.source.secret))
+    # checked again at every extract: the rule that admitted the source may be gone since
+    db = _database(SYSTEM, crypto.decrypt(binding.source.secret), binding.source)
     return db.extract(table=binding.table or None, query=binding.query or None, out_dir=out_dir)
 
 
@@ -99,6 +128,11 @@ def refresh(actor: Any, source: Source, *, inline: bool = False, progress=None) 
     Source.objects.filter(pk=source.pk).update(
         last_refresh_at=now,
         next_refresh_at=now + timedelta(minutes=source.refresh_minutes) if source.refresh_minutes else None)
+    if source.kind == Source.Kind.DATABASE:
+        # a source registered before its rule was removed (or before the allow-list existed) stops
+        # here, audited, before any load is queued; the schedule above moved on, so it is not retried
+        # every few minutes
+        source_policy.check(actor, crypto.decrypt(source.secret), source=source)
     for binding in source.bindings.select_related("dataset", "source"):
         attempt = ingestion.new_attempt(actor, binding.dataset, via="database", binding=binding,
                                         file_name=binding.table or "query")
@@ -111,5 +145,8 @@ def refresh_due(now=None, *, inline: bool = False) -> list[LoadAttempt]:
     now = now or timezone.now()
     attempts: list[LoadAttempt] = []
     for source in Source.objects.filter(kind=Source.Kind.DATABASE, next_refresh_at__lte=now):
-        attempts += refresh(SYSTEM, source, inline=inline)
+        try:
+            attempts += refresh(SYSTEM, source, inline=inline)
+        except ZhongshuError as exc:  # one refused or broken source must not stop the others
+            log.warning("scheduled refresh of source %s refused: %s", source.pk, exc.code)
     return attempts

@@ -20,6 +20,7 @@ urlpatterns = [
     path("sources/", views.source_list, name="sources"),
     path("sources/new", views.source_new, name="source_new"),
     path("sources/<int:pk>/refresh", views.source_refresh, name="source_refresh"),
+    path("sources/allow-list/", views.source_rules, name="source_rules"),
     path("quality/incidents/", views.incidents, name="incidents"),
     path("quality/incidents/<int:pk>/transition", views.incident_transition, name="incident_transition"),
 ]

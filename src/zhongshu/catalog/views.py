@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from zhongshu.accounts.permissions import allowed
-from zhongshu.catalog import ingestion, quality, services, sources
+from zhongshu.catalog import ingestion, quality, services, source_policy, sources
 from zhongshu.catalog.models import LoadAttempt, OpenType, QualityRule, SharingType, UpdateCycle
 from zhongshu.core.errors import ZhongshuError
 from zhongshu.web.guards import requires
@@ -100,11 +100,12 @@ def upload(request):
             if file is None:
                 raise ZhongshuError("choose a file to upload", hint="CSV, XLSX, JSON, JSONL or Parquet")
             ds_ref = request.POST.get("dataset", "").strip()
-            ds = (services.get_dataset(request.user, ds_ref) if ds_ref.isdigit()
-                  else services.find_or_create_dataset(request.user, request.POST.get("new_name", ""),
-                                                       request.POST.get("department") or None))
-            attempt = ingestion.new_attempt(request.user, ds, file_name=file.name, chunks=file.chunks(),
-                                            max_bad_fraction=request.POST.get("max_bad_fraction") or 0.05)
+            # a new dataset is created only when the file is accepted (no empty dataset on a refusal)
+            attempt = ingestion.draft_load(
+                request.user, dataset=services.get_dataset(request.user, ds_ref) if ds_ref.isdigit() else None,
+                new_name=request.POST.get("new_name", ""), department=request.POST.get("department") or None,
+                file_name=file.name, chunks=file.chunks(),
+                max_bad_fraction=request.POST.get("max_bad_fraction") or 0.05)
         except ZhongshuError as exc:
             return _back(request, exc, "catalog:upload")
         return redirect("catalog:attempt", pk=attempt.pk)
@@ -146,30 +147,62 @@ def rejects(request, pk: int):
                         content_type="text/csv; charset=utf-8")
 
 
-@requires("catalog.read")
-def source_list(request):
+SOURCE_FORM = ("name", "department", "tables", "query", "query_dataset", "refresh_minutes")  # the URL is never echoed
+
+
+def _sources_page(request, *, error: ZhongshuError | None = None, form: dict | None = None, status: int = 200):
     return render(request, "catalog/sources.html", {
         "sources": sources.list_sources(request.user), "can_add": allowed(request.user, "catalog.sources"),
-        "departments": services.facets(request.user)["departments"]})
+        "departments": services.facets(request.user)["departments"], "error": error, "form": form or {}},
+        status=status)
+
+
+@requires("catalog.read")
+def source_list(request):
+    return _sources_page(request)
 
 
 @requires("catalog.sources")
 @require_POST
 def source_new(request):
+    p = request.POST
     tables = {}
-    for line in request.POST.get("tables", "").splitlines():
+    for line in p.get("tables", "").splitlines():
         if line.strip():
             table, _, name = line.partition("=")
             tables[table.strip()] = name.strip() or table.strip()
     try:
-        dept = request.POST.get("department") or (request.user.department.code if request.user.department else "")
+        dept = p.get("department") or (request.user.department.code if request.user.department else "")
         sources.create_database_source(
-            request.user, name=request.POST.get("name", ""), department_code=dept, url=request.POST.get("url", ""),
-            tables=tables, query=request.POST.get("query", ""), query_dataset=request.POST.get("query_dataset", ""),
-            refresh_minutes=int(request.POST["refresh_minutes"]) if request.POST.get("refresh_minutes") else None)
+            request.user, name=p.get("name", ""), department_code=dept, url=p.get("url", ""),
+            tables=tables, query=p.get("query", ""), query_dataset=p.get("query_dataset", ""),
+            refresh_minutes=sources.parse_minutes(p.get("refresh_minutes", "")))
     except ZhongshuError as exc:
-        return _back(request, exc, "catalog:sources")
+        # the page again, with the error and what was typed (not the URL: it holds the password)
+        return _sources_page(request, error=exc, form={k: p.get(k, "") for k in SOURCE_FORM}, status=exc.status)
     return redirect("catalog:sources")
+
+
+@requires("policy.manage")
+def source_rules(request):
+    """The security administrator's allow-list of database sources (list, add, remove)."""
+    if request.method == "POST":
+        p = request.POST
+        try:
+            if p.get("op") == "remove":
+                source_policy.remove_rule(request.user, p.get("rule", ""))
+            elif p.get("op") == "folder":
+                source_policy.allow_folder(request.user, folder=p.get("folder", ""), note=p.get("note", ""))
+            else:
+                source_policy.allow_server(request.user, host=p.get("host", ""), ports=p.get("ports", ""),
+                                           db_kinds=p.getlist("db_kinds"), note=p.get("note", ""))
+        except ZhongshuError as exc:
+            return render(request, "catalog/source_rules.html", {
+                "rules": source_policy.list_rules(request.user), "error": exc, "form": p,
+                "kinds": source_policy.NETWORK_KINDS}, status=exc.status)
+        return redirect("catalog:source_rules")
+    return render(request, "catalog/source_rules.html", {
+        "rules": source_policy.list_rules(request.user), "form": {}, "kinds": source_policy.NETWORK_KINDS})
 
 
 @requires("catalog.ingest")
