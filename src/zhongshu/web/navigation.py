@@ -30,7 +30,11 @@ NAV: tuple[NavItem, ...] = (
     NavItem(_("Audit log"), "audit:events", "audit.read", "★"),
     NavItem(_("Accounts"), "accounts:users", "accounts.manage", "●"),
     NavItem(_("Departments"), "accounts:departments", "departments.manage", "■"),
+    NavItem(_("System status"), "web:system_status", "system.status", "◉"),
     NavItem(_("Security policy"), "accounts:security", "policy.manage", "◇"),
+    NavItem(_("Account requests"), "accounts:requests", "accounts.approve", "✔"),
+    NavItem(_("Database source allow-list"), "catalog:source_rules", "policy.manage", "⛨"),
+    NavItem(_("Change password"), "accounts:password", "account.password", "⚿"),
 )
 
 
