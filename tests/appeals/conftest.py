@@ -46,3 +46,19 @@ def new_appeal(users):
         return appeal
 
     return make
+
+
+class Planted:
+    """An appeal text carrying one of each identifier a citizen types, and the raw values to look for."""
+
+    text = ("电话13912345678，我叫王建国，家住城阳街道幸福小区3号楼2单元501室，楼下饭店油烟太大。"
+            "座机0633-8212345，身份证号371122199001011238，饭店老板的车鲁L·D12345天天堵门，"
+            "押金请退到6222021234567890128。")
+    identifiers = ("13912345678", "王建国", "3号楼", "501室", "8212345", "371122199001011238", "D12345",
+                   "6222021234567890128")
+    phone_and_id = ("13912345678", "371122199001011238")
+
+
+@pytest.fixture
+def planted():
+    return Planted

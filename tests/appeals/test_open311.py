@@ -51,14 +51,15 @@ def test_post_and_read_back(client, api_key):
     created = response.json()[0]
     assert set(created) >= {"service_request_id", "token", "service_notice", "account_id"}
     rid = created["service_request_id"]
-    appeal = Appeal.objects.get(tracking_code=rid)
+    appeal = Appeal.objects.get(tracking_code=created["zhongshu_tracking_code"])  # for the submitting client only
+    assert rid == open311.public_id(appeal) != appeal.tracking_code
     assert appeal.channel == "open311" and appeal.citizen_name == "王 明" and appeal.category.level2 == "噪声扰民"
     one = client.get(f"/open311/v2/requests/{rid}.json").json()
     assert len(one) == 1 and set(one[0]) == FIELDS
     body = one[0]
     assert body["status"] == "open" and body["zhongshu_state"] == "received" and body["service_name"] == "噪声扰民"
     assert "13812345678" not in str(one) and "王" not in str(one) and "example.com" not in str(one)
-    assert "138****5678" in body["description"]
+    assert "【手机号】" in body["description"]
     assert body["requested_datetime"].endswith("+08:00")
     token = client.get(f"/open311/v2/tokens/{created['token']}.json").json()
     assert token == [{"service_request_id": rid, "token": created["token"]}]

@@ -14,6 +14,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
     Case,
@@ -33,8 +34,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
+from zhongshu.accounts import permissions
 from zhongshu.accounts.models import Department
 from zhongshu.appeals.analytics_filters import (
+    ACTION,
     GROUPS,
     NEGATIVE,
     AnalyticsFilter,
@@ -43,9 +46,11 @@ from zhongshu.appeals.analytics_filters import (
     week_start,
 )
 from zhongshu.appeals.models import Appeal, Category
+from zhongshu.audit.services import Event, record
+from zhongshu.core.masks import mask_name, mask_phone
 
 __all__ = ["hotspots", "emotion_trend", "department_performance", "spikes", "weekly_report", "groups",
-           "drill", "masked", "poisson_tail"]
+           "drill", "drill_page", "masked", "poisson_tail"]
 
 
 def _weeks(flt: AnalyticsFilter) -> list[date]:
@@ -284,7 +289,7 @@ def weekly_report(actor: Any, flt: AnalyticsFilter, week: date | None = None, *,
     for a in candidates.iterator():
         if len(at_risk[a.department_id]) < top:
             at_risk[a.department_id].append({
-                "id": a.pk, "tracking_code": a.tracking_code, "title": a.title, "priority": a.priority,
+                "id": a.pk, "tracking_code": a.tracking_code, "title": a.shown.title, "priority": a.priority,
                 "level": a.level, "emotion": a.emotion, "intensity": a.intensity, "contacts": a.contacts or 1,
                 "overdue": bool(a.deadline and a.deadline < now), "deadline": a.deadline, "state": a.state,
                 "score": a.score, "category": str(a.category or ""), "township": str(a.township or ""),
@@ -334,13 +339,23 @@ def drill(actor: Any, flt: AnalyticsFilter, now: datetime | None = None) -> Quer
             .select_related("category", "department", "township").order_by("-received_at", "-id"))
 
 
-def masked(appeal: Appeal) -> dict:
-    """An appeal as the drill-down shows it: the citizen's name and phone always masked."""
-    from zhongshu.core.masks import mask_name, mask_phone
+def drill_page(actor: Any, flt: AnalyticsFilter, number: Any = 1, per_page: int = 50) -> tuple[Page, list[dict]]:
+    """One page of the drill-down as shown (`masked` rows), audited as one appeal.analytics.read."""
+    page = Paginator(drill(actor, flt), per_page).get_page(number)
+    rows = [masked(a) for a in page.object_list]
+    policy = permissions.scope(actor, ACTION, Appeal).policy_id
+    record(actor, Event("appeal.analytics.read", "appeal", "", details={
+        "policy": policy, "rows": len(rows), "masked": True, "filter": flt.with_defaults().params(),
+        "page": page.number}))
+    return page, rows
 
+
+def masked(appeal: Appeal) -> dict:
+    """An appeal as the drill-down shows it: the citizen's name and phone masked, the text scrubbed."""
+    shown = appeal.shown
     return {
         "id": appeal.pk, "tracking_code": appeal.tracking_code, "received_at": appeal.received_at,
-        "title": appeal.title, "text": appeal.text[:160] + ("…" if len(appeal.text) > 160 else ""),
+        "title": shown.title, "text": shown.text[:160] + ("…" if len(shown.text) > 160 else ""),
         "citizen_name": mask_name(appeal.citizen_name), "citizen_phone": mask_phone(appeal.citizen_phone),
         "appeal_type": appeal.get_appeal_type_display(), "category": str(appeal.category or ""),
         "department": str(appeal.department or ""), "township": str(appeal.township or ""),

@@ -1,7 +1,9 @@
 """Appeals JSON API (session auth): intake, the queue, workflow steps, identity, alerts, Open311 clients.
 
 Each operation parses, calls one service and returns a schema; rights are checked in services.
-Personal data never travels in URLs: the caller-history lookup is a POST.
+Personal data never travels in URLs: the caller-history lookup is a POST. Free text (title, text,
+timeline notes, alert messages) comes scrubbed of typed identifiers; the identity operation
+returns it raw, audited. Reads of appeals are audited by the services they call.
 """
 
 from __future__ import annotations
@@ -121,7 +123,8 @@ class ClientOut(Schema):
 def _out(actor: Any, appeal, created: bool = True) -> dict[str, Any]:
     who = services.citizen_identity(actor, appeal)
     return {"id": appeal.pk, "tracking_code": appeal.tracking_code, "channel": appeal.channel,
-            "appeal_type": appeal.appeal_type, "title": appeal.title, "text": appeal.text, "state": appeal.state,
+            "appeal_type": appeal.appeal_type, "title": appeal.shown.title, "text": appeal.shown.text,
+            "state": appeal.state,
             "category": str(appeal.category) if appeal.category_id else None,
             "category_code": appeal.category.code if appeal.category_id else None,
             "department": appeal.department.code if appeal.department_id else None,
@@ -161,21 +164,20 @@ def caller_history(request, payload: PhoneIn):
 def list_appeals(request, params: Query[ListIn]):
     """The work-order queue in the caller's scope: priority, then deadline."""
     flt = services.ListFilter.from_params(params.dict())
-    start = max(0, params.offset)
-    rows = services.list_appeals(request.user, flt)[start:start + max(1, min(params.limit, 500))]
-    return [_out(request.user, a) for a in rows]
+    return [_out(request.user, a) for a in services.list_rows(request.user, flt, params.offset, params.limit)]
 
 
 @router.get("/appeals/{appeal_id}", response=AppealOut)
 def detail(request, appeal_id: int):
-    return _out(request.user, services.get_appeal(request.user, appeal_id))
+    return _out(request.user, services.read_appeal(request.user, appeal_id))
 
 
 @router.get("/appeals/{appeal_id}/events", response=list[EventOut])
 def events(request, appeal_id: int):
-    """The timeline."""
-    appeal = services.get_appeal(request.user, appeal_id)
-    return list(services.timeline(request.user, appeal))
+    """The timeline (notes scrubbed)."""
+    appeal = services.read_appeal(request.user, appeal_id, page="timeline")
+    return [{"at": e.at, "actor": e.actor, "action": e.action, "from_state": e.from_state, "to_state": e.to_state,
+             "note": e.shown_note, "public": e.public} for e in services.timeline(request.user, appeal)]
 
 
 @router.get("/appeals/{appeal_id}/steps")
@@ -196,7 +198,7 @@ def transition(request, appeal_id: int, payload: StepIn):
 
 @router.post("/appeals/{appeal_id}/identity")
 def identity(request, appeal_id: int):
-    """The citizen's unmasked name and phone, where the case needs them (audited)."""
+    """The citizen's unmasked name and phone and the raw title, text and reply, where the case needs them (audited)."""
     appeal = services.get_appeal(request.user, appeal_id)
     return services.citizen_identity(request.user, appeal, reveal=True)
 
@@ -213,7 +215,7 @@ def due(request):
 @router.get("/alerts", response=list[AlertOut])
 def alerts(request):
     """Open alerts (extreme cases, overdue, near due, supervised) on appeals in the caller's scope."""
-    return [{"id": a.pk, "kind": a.kind, "message": a.message, "created_at": a.created_at,
+    return [{"id": a.pk, "kind": a.kind, "message": a.shown_message, "created_at": a.created_at,
              "appeal_id": a.appeal_id, "tracking_code": a.appeal.tracking_code} for a in services.alerts(request.user)]
 
 

@@ -28,6 +28,7 @@ from zhongshu.appeals import sla, taxonomy
 from zhongshu.appeals.intake import MAX_TEXT, _actor_name, new_tracking_code, normalize_phone
 from zhongshu.appeals.models import Appeal, AppealEvent, AppealImport, Category
 from zhongshu.audit.services import Event, pii_digest, record
+from zhongshu.core import csvout
 from zhongshu.core.errors import InvalidInput, NotFound
 
 MAX_BYTES = 50 << 20
@@ -395,9 +396,5 @@ def rejects_csv(actor: Any, run_id: int) -> str:
     run = AppealImport.objects.filter(pk=run_id).first()
     if run is None:
         raise NotFound("import", run_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["line", "column", "reason"])
-    for r in run.rejects:
-        writer.writerow([r["line"], r["column"], r["reason"]])
-    return out.getvalue()
+    # column names come from the imported file: escaped against formulas (core.csvout)
+    return csvout.text(["line", "column", "reason"], ([r["line"], r["column"], r["reason"]] for r in run.rejects))

@@ -14,17 +14,18 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhongshu.accounts.models import Department
 from zhongshu.accounts.permissions import ensure
-from zhongshu.appeals import dedupe, sla, taxonomy, triage
-from zhongshu.appeals.models import Appeal, AppealAlert, AppealEvent, IntakeAttempt, SubmissionKey
+from zhongshu.appeals import dedupe, limits, sla, taxonomy, triage
+from zhongshu.appeals.models import Appeal, AppealAlert, AppealEvent, SubmissionKey
 from zhongshu.audit.services import Event, pii_digest, record
-from zhongshu.core.errors import InvalidInput, ZhongshuError
+from zhongshu.core.errors import InvalidInput
 from zhongshu.core.identifiers import is_landline, is_mobile
+from zhongshu.core.ratelimit import RateLimited
 
 MAX_TEXT = 5000
 MAX_TITLE = 200
@@ -35,9 +36,7 @@ _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class RateLimited(ZhongshuError):
-    status = 429
-    code = "rate_limited"
+__all__ = ["AppealInput", "RateLimited", "clean", "normalize_phone", "submit", "raise_alert"]
 
 
 @dataclass
@@ -139,28 +138,9 @@ def clean(data: AppealInput) -> dict[str, Any]:
 # --- rate limit and idempotency ----------------------------------------------------------------
 
 
-def rate_limit() -> tuple[int, int]:
-    """(submissions, seconds) allowed per client IP on the public form; setting `ZHONGSHU_APPEAL_RATE_LIMIT`."""
-    raw = str(getattr(settings, "ZHONGSHU_APPEAL_RATE_LIMIT", "5/600") or "5/600")
-    count, _, seconds = raw.partition("/")
-    try:
-        return max(1, int(count)), max(1, int(seconds or 600))
-    except ValueError:
-        return 5, 600
-
-
-def check_rate(ip: str, now: dt.datetime) -> None:
-    """Refuse when this IP already submitted the allowed number of times in the window."""
-    limit, seconds = rate_limit()
-    digest = pii_digest("ip:" + (ip or "unknown"))
-    since = now - dt.timedelta(seconds=seconds)
-    IntakeAttempt.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()  # keep the table small
-    if IntakeAttempt.objects.filter(ip_digest=digest, at__gte=since).count() >= limit:
-        record("anonymous", Event("appeal.rate_limited", "appeal", "", "denied",
-                                  f"more than {limit} submissions in {seconds} s from one address"))
-        raise RateLimited(f"too many submissions from this address: at most {limit} every {seconds // 60} minutes",
-                          hint="please wait a few minutes, or call 12345")
-    IntakeAttempt.objects.create(ip_digest=digest, at=now)
+def check_rate(ip: str) -> None:
+    """Refuse a citizen's submission when this address has used up its allowance (ZHONGSHU_APPEAL_RATE_LIMIT)."""
+    limits.throttle("appeal.form", ip or "unknown", _("Too many submissions from this address."))
 
 
 def _replayed(scope: str, key: str) -> Appeal | None:
@@ -172,8 +152,8 @@ def _replayed(scope: str, key: str) -> Appeal | None:
 
 def new_tracking_code(now: dt.datetime) -> str:
     """A public, unguessable code: date + 8 random characters (no 0/O/1/I/L)."""
-    for _ in range(10):
-        code = timezone.localtime(now).strftime("%y%m%d") + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    for _attempt in range(10):
+        code = timezone.localtime(now).strftime("%y%m%d") + "".join(secrets.choice(_CODE_ALPHABET) for _i in range(8))
         if not Appeal.objects.filter(tracking_code=code).exists():
             return code
     raise RuntimeError("could not draw a free tracking code")  # 31^8 codes a day: not reached
@@ -199,7 +179,7 @@ def submit(actor: Any, data: AppealInput, channel: str, *, ip: str = "", idempot
     now = now or timezone.now()
     values = clean(data)
     if channel == "web":
-        check_rate(ip, now)
+        check_rate(ip)
     taxonomy.ensure_categories()
     suggestion = triage.suggest(values["title"], values["text"])
     category = None

@@ -10,9 +10,11 @@ these models only hold state. States:
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from zhongshu.accounts.models import Department
+from zhongshu.appeals import privacy
 
 
 class Category(models.Model):
@@ -125,6 +127,11 @@ class Appeal(models.Model):
     def __str__(self) -> str:
         return self.tracking_code
 
+    @cached_property
+    def shown(self) -> privacy.ShownText:
+        """The free text as every read path shows it: identifiers typed into it are hidden (privacy.py)."""
+        return privacy.shown(self)
+
 
 class AppealEvent(models.Model):
     """One step of an appeal's timeline (also written to the audit log)."""
@@ -141,6 +148,11 @@ class AppealEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def shown_note(self) -> str:
+        """The note (a reply, a reason) with typed identifiers hidden."""
+        return privacy.scrub(self.note)
 
 
 class TriageCorrection(models.Model):
@@ -200,12 +212,10 @@ class AppealAlert(models.Model):
                                     name="appeals_one_open_alert_per_kind"),
         ]
 
-
-class IntakeAttempt(models.Model):
-    """One public submission, kept briefly to rate-limit per client IP (stored as a keyed digest)."""
-
-    ip_digest = models.CharField(max_length=64, db_index=True)
-    at = models.DateTimeField(db_index=True)
+    @property
+    def shown_message(self) -> str:
+        """The message (e.g. a supervisor's reason) with typed identifiers hidden."""
+        return privacy.scrub(self.message)
 
 
 class SubmissionKey(models.Model):
@@ -233,3 +243,19 @@ class AppealImport(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+
+# --- added with migration 0003 -------------------------------------------------------------------
+
+
+class Open311Publication(models.Model):
+    """What Open311 publishes: appeals of these channels and these types (one row; the county decides).
+
+    Without a row the defaults apply (`open311.DEFAULT_CHANNELS`, `open311.DEFAULT_TYPES`): only
+    what citizens sent through an Open311 app, and never 举报.
+    """
+
+    channels = models.JSONField(default=list)
+    types = models.JSONField(default=list)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.CharField(max_length=150, blank=True)

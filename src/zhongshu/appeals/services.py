@@ -3,28 +3,41 @@
 Views and the API call these; they hold no query or permission logic themselves. Every state
 change writes an AppealEvent (the timeline) and an audit record in the same transaction; the
 citizen's phone reaches the audit log only as the `pii=` digest.
+
+Every read that returns appeals to a person (`list_page`, `list_rows`, `read_appeal`,
+`caller_history`, `training_export`, the analytics drill-down) writes one read event — who, how
+many rows, the filter and the policy that allowed it — with one insert and no per-row work. Free
+text is shown scrubbed (`privacy.py`); `citizen_identity(reveal=True)` is the one way to the raw
+name, phone and text.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from zhongshu.accounts import permissions
 from zhongshu.accounts.models import Department
 from zhongshu.accounts.permissions import allowed, ensure, restrict
 from zhongshu.accounts.system import SYSTEM
-from zhongshu.appeals import sla, workflow
+from zhongshu.appeals import limits, sla, workflow
 from zhongshu.appeals.intake import _actor_name, normalize_phone, raise_alert
 from zhongshu.appeals.models import Appeal, AppealAlert, AppealEvent, Category, TriageCorrection
 from zhongshu.audit.services import Event, pii_digest, record, record_denial
 from zhongshu.core.errors import Forbidden, InvalidInput, NotFound
 from zhongshu.core.masks import mask_name, mask_phone
+from zhongshu.core.pii import scrub
+
+PAGE_SIZE = 50  # work orders per list page
 
 # --- reading ----------------------------------------------------------------------------------
 
@@ -57,6 +70,10 @@ class ListFilter:
             raise InvalidInput("due", "use overdue or near_due")
         return flt
 
+    def audited(self) -> dict[str, str]:
+        """The filters set, for a read event; a search text may be personal data, so only its presence."""
+        return {k: ("*" if k == "q" else v) for k, v in dataclasses.asdict(self).items() if v}
+
 
 def list_appeals(actor: Any, flt: ListFilter | None = None, now: dt.datetime | None = None) -> QuerySet[Appeal]:
     """The queue: priority first (extreme cases jump ahead), then the nearest deadline."""
@@ -84,15 +101,54 @@ def list_appeals(actor: Any, flt: ListFilter | None = None, now: dt.datetime | N
     return qs.order_by("-priority", "deadline", "received_at")
 
 
+def _read_event(actor: Any, action: str, rows: int, *, policy: str, object_id: str = "", pii: str = "",
+                **details: Any) -> None:
+    """One read event: who read how many rows under which policy (one insert, no per-row work)."""
+    record(actor, Event(action, "appeal", object_id, pii=pii,
+                        details={"policy": policy, "rows": rows, "masked": True, **details}))
+
+
+def _list_policy(actor: Any) -> str:
+    """The policy behind the actor's list scope (e.g. appeal-department for a handler)."""
+    return permissions.scope(actor, "appeals.read", Appeal).policy_id
+
+
+def list_page(actor: Any, flt: ListFilter, number: Any = 1, per_page: int = PAGE_SIZE) -> Page:
+    """One page of the queue for the work-order list (audited as appeal.list.read)."""
+    page = Paginator(list_appeals(actor, flt), per_page).get_page(number)
+    _read_event(actor, "appeal.list.read", len(page.object_list), policy=_list_policy(actor),
+                filter=flt.audited(), page=page.number, pii=flt.q)
+    return page
+
+
+def list_rows(actor: Any, flt: ListFilter, offset: int = 0, limit: int = 100) -> list[Appeal]:
+    """A slice of the queue for the API (audited as appeal.list.read)."""
+    start = max(0, offset)
+    rows = list(list_appeals(actor, flt)[start:start + max(1, min(limit, 500))])
+    _read_event(actor, "appeal.list.read", len(rows), policy=_list_policy(actor), filter=flt.audited(),
+                page=f"offset {start}", pii=flt.q)
+    return rows
+
+
+def read_appeal(actor: Any, key: int | str, page: str = "detail") -> Appeal:
+    """An appeal opened by a person: `get_appeal` plus one appeal.read event naming what was read."""
+    appeal, decision = _fetch(actor, key)
+    _read_event(actor, "appeal.read", 1, policy=decision.policy_id, object_id=appeal.tracking_code, page=page)
+    return appeal
+
+
 def get_appeal(actor: Any, key: int | str) -> Appeal:
     """One appeal the actor may read (by id or tracking code); NotFound when absent."""
+    return _fetch(actor, key)[0]
+
+
+def _fetch(actor: Any, key: int | str) -> tuple[Appeal, permissions.Decision]:
     ensure(actor, "appeals.read")
     qs = Appeal.objects.select_related("category", "department", "township", "duplicate_of")
     appeal = qs.filter(pk=key).first() if str(key).isdigit() else qs.filter(tracking_code=str(key)).first()
     if appeal is None:
         raise NotFound("appeal", key)
-    ensure(actor, "appeals.read", appeal)
-    return appeal
+    return appeal, ensure(actor, "appeals.read", appeal)
 
 
 def timeline(actor: Any, appeal: Appeal) -> QuerySet[AppealEvent]:
@@ -100,15 +156,20 @@ def timeline(actor: Any, appeal: Appeal) -> QuerySet[AppealEvent]:
     return appeal.events.select_related("department").order_by("at", "id")
 
 
-def public_status(tracking_code: str) -> dict[str, Any]:
-    """What a citizen sees by tracking code: state, dates and public timeline steps; no personal data."""
+def public_status(tracking_code: str, *, ip: str) -> dict[str, Any]:
+    """What a citizen sees by tracking code: state, dates and public timeline steps; no personal data.
+
+    Lookups are limited per client address (ZHONGSHU_TRACKING_RATE_LIMIT): RateLimited, with the
+    time to come back, when there were too many.
+    """
+    limits.throttle("tracking", ip or "unknown", _("Too many lookups from this address."))
     code = (tracking_code or "").strip().upper()[:20]
     appeal = Appeal.objects.filter(tracking_code=code).select_related("department").first() if code else None
     if appeal is None:
         raise NotFound("appeal", "", hint="check the tracking code you were given")
     events = [{"at": e.at, "action": e.action, "to_state": e.to_state} for e in
               appeal.events.filter(public=True).order_by("at", "id")]
-    return {"tracking_code": appeal.tracking_code, "state": appeal.state, "title": appeal.title,
+    return {"tracking_code": appeal.tracking_code, "state": appeal.state, "title": appeal.shown.title,
             "received_at": appeal.received_at, "deadline": appeal.deadline,
             "department": str(appeal.department) if appeal.department_id else "",
             "reply_text": appeal.reply_text if appeal.state in ("closed", "followed_up") else "",
@@ -119,30 +180,41 @@ def public_status(tracking_code: str) -> dict[str, Any]:
 
 
 def citizen_identity(actor: Any, appeal: Appeal, *, reveal: bool = False) -> dict[str, Any]:
-    """The citizen's name and phone, masked unless `reveal` and the actor may see them (audited)."""
+    """The citizen's name and phone, masked unless `reveal` and the actor may see them (audited).
+
+    Revealing also returns the raw title, text and reply (identifiers typed into them included):
+    a handler who must call back needs the number the citizen wrote.
+    """
     ensure(actor, "appeals.read", appeal)
     may = allowed(actor, "appeals.identity", appeal)
     out = {"name": mask_name(appeal.citizen_name), "phone": mask_phone(appeal.citizen_phone), "masked": True,
-           "may_reveal": may and bool(appeal.citizen_name or appeal.citizen_phone)}
+           "may_reveal": may and bool(appeal.citizen_name or appeal.citizen_phone or appeal.shown.masked)}
     if reveal:
         ensure(actor, "appeals.identity", appeal)
         record(actor, Event("appeal.identity_viewed", "appeal", appeal.tracking_code, pii=appeal.citizen_phone,
                             reason="the case needs the citizen's identity"))
-        out.update(name=appeal.citizen_name, phone=appeal.citizen_phone, masked=False)
+        out.update(name=appeal.citizen_name, phone=appeal.citizen_phone, masked=False, title=appeal.title,
+                   text=appeal.text, reply_text=appeal.reply_text)
     return out
 
 
 def caller_history(actor: Any, phone: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Earlier appeals from the same phone (matched by keyed digest) for the hotline operator."""
-    ensure(actor, "appeals.intake")
+    """Earlier appeals from the same phone (matched by keyed digest) for the hotline operator.
+
+    Each lookup of a complete number is audited (appeal.caller_history.read, the number only as a
+    digest); a number still being typed is no lookup.
+    """
+    decision = ensure(actor, "appeals.intake")
     if not (phone or "").strip():
         return []
     try:
-        digest = pii_digest(normalize_phone(phone))
+        number = normalize_phone(phone)
     except InvalidInput:
         return []
-    rows = Appeal.objects.filter(phone_digest=digest).select_related("category", "department").order_by("-received_at")[:limit]
-    return [{"id": a.pk, "tracking_code": a.tracking_code, "title": a.title, "state": a.state,
+    rows = list(Appeal.objects.filter(phone_digest=pii_digest(number)).select_related("category", "department")
+                .order_by("-received_at")[:limit])
+    _read_event(actor, "appeal.caller_history.read", len(rows), policy=decision.policy_id, pii=number)
+    return [{"id": a.pk, "tracking_code": a.tracking_code, "title": a.shown.title, "state": a.state,
              "state_label": a.get_state_display(), "received_at": a.received_at,
              "category": str(a.category) if a.category_id else "", "satisfaction": a.satisfaction} for a in rows]
 
@@ -398,7 +470,8 @@ def training_records(since: dt.datetime | None = None) -> Iterator[dict[str, Any
     An appeal counts once it was dispatched and not returned since (the department is then the
     dispatcher's decision), or it is closed. Yields title, text, category (level 1), category_l2,
     department, emotion, intensity, urgency, priority, corrected (fields a person changed).
-    No personal data is included.
+    No personal data is included: title and text are scrubbed (typed identifiers become typed
+    placeholders such as 【手机号】, which the models may learn from as words).
     """
     qs = (Appeal.objects.filter(department__isnull=False, duplicate_of__isnull=True)
           .exclude(state__in=["received", "returned"]).select_related("category", "department")
@@ -410,8 +483,21 @@ def training_records(since: dt.datetime | None = None) -> Iterator[dict[str, Any
         department = a.department.code
         if a.category_id and a.category.route_to_township and a.department.kind == "township":
             department = "township"
-        yield {"id": a.pk, "title": a.title, "text": a.text,
+        yield {"id": a.pk, "title": scrub(a.title), "text": scrub(a.text),
                "category": a.category.level1 if a.category_id else "",
                "category_l2": a.category.level2 if a.category_id else "",
                "department": department, "emotion": a.emotion, "intensity": a.intensity, "urgency": a.urgency,
                "priority": a.priority, "appeal_type": a.appeal_type, "corrected": corrected}
+
+
+def training_export(actor: Any, since: dt.datetime | None = None) -> Iterator[dict[str, Any]]:
+    """`training_records` for export by a person or the CLI; one appeal.export.read event for what was taken."""
+    decision = ensure(actor, "appeals.read")
+    count = 0
+    try:
+        for row in training_records(since):
+            count += 1
+            yield row
+    finally:
+        _read_event(actor, "appeal.export.read", count, policy=decision.policy_id, page="training-export",
+                    filter={"since": since.isoformat()} if since else {})

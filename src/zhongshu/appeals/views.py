@@ -9,7 +9,6 @@ import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from zhongshu.appeals import importer, intake, open311, services, sla, triage, w
 from zhongshu.appeals.models import Appeal, AppealImport, Category
 from zhongshu.audit.context import ip_from_request
 from zhongshu.core.errors import InvalidInput, NotFound, ZhongshuError
+from zhongshu.core.ratelimit import RateLimited
 from zhongshu.web.guards import public, requires
 
 
@@ -52,10 +52,17 @@ def public_form(request):
             return redirect(f"{reverse('appeals:public_done')}?code={appeal.tracking_code}")
         except ZhongshuError as exc:
             error = exc
-    return render(request, "appeals/public_form.html", {
+    response = render(request, "appeals/public_form.html", {
         "error": error, "form": request.POST if error else {}, "submission": secrets.token_hex(16),
         "types": Appeal.Type.choices, "townships": _townships(), "max_text": intake.MAX_TEXT,
     }, status=getattr(error, "status", 200))
+    return _retry_after(response, error)
+
+
+def _retry_after(response: HttpResponse, error: Exception | None) -> HttpResponse:
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @public
@@ -66,15 +73,18 @@ def public_done(request):
 
 @public
 def public_track(request):
-    """Track an appeal by its code: public timeline steps only, never personal data."""
+    """Track an appeal by its code: public timeline steps only, never personal data; limited per address."""
     code = request.GET.get("code", "").strip()[:20]
     status, error = None, None
     if code:
         try:
-            status = services.public_status(code)
-        except NotFound as exc:
+            status = services.public_status(code, ip=ip_from_request(request))
+        except (NotFound, RateLimited) as exc:
             error = exc
-    return render(request, "appeals/public_track.html", {"code": code, "status": status, "error": error})
+    response = render(request, "appeals/public_track.html", {
+        "code": code, "status": status, "error": error, "limited": isinstance(error, RateLimited),
+    }, status=getattr(error, "status", 200) if isinstance(error, RateLimited) else 200)
+    return _retry_after(response, error)
 
 
 # --- operator intake -----------------------------------------------------------------------------
@@ -137,7 +147,7 @@ def appeal_list(request):
         flt = services.ListFilter.from_params(request.GET)
     except ZhongshuError as exc:
         error, flt = exc, services.ListFilter()
-    page = Paginator(services.list_appeals(request.user, flt), 50).get_page(request.GET.get("page"))
+    page = services.list_page(request.user, flt, request.GET.get("page"))
     for a in page:
         a.due = sla.due_status(a)
         a.suggested = (a.triage or {}).get("suggestion", {}) if isinstance(a.triage, dict) else {}
@@ -155,8 +165,8 @@ def appeal_list(request):
 
 @requires("appeals.read")
 def appeal_detail(request, appeal_id: int):
-    """One work order: content, masked citizen, triage, duplicates, timeline and the allowed steps."""
-    appeal = services.get_appeal(request.user, appeal_id)
+    """One work order: content (scrubbed), masked citizen, triage, duplicates, timeline and the allowed steps."""
+    appeal = services.read_appeal(request.user, appeal_id)
     suggestion = appeal.triage.get("suggestion", {}) if isinstance(appeal.triage, dict) else {}
     duplicates = appeal.triage.get("duplicates", []) if isinstance(appeal.triage, dict) else []
     steps = services.available_steps(request.user, appeal)
@@ -193,7 +203,7 @@ def appeal_step(request, appeal_id: int):
 @requires("appeals.identity")
 @require_POST
 def identity_fragment(request, appeal_id: int):
-    """htmx fragment: the unmasked identity (audited), where the case needs it."""
+    """htmx fragment: the unmasked identity and raw text (audited), where the case needs it."""
     appeal = services.get_appeal(request.user, appeal_id)
     return render(request, "appeals/_identity.html", {"who": services.citizen_identity(request.user, appeal, reveal=True)})
 
@@ -269,16 +279,21 @@ def import_rejects(request, run_id: int):
 
 @requires("open311.manage")
 def open311_clients(request):
-    """System administrator: register and revoke Open311 clients; a new api_key is shown once."""
+    """Open311: register and revoke clients (a new api_key is shown once); choose what is published."""
     new_key, error = None, None
     if request.method == "POST":
         try:
-            if request.POST.get("op") == "revoke":
+            op = request.POST.get("op")
+            if op == "revoke":
                 open311.set_client_active(request.user, int(request.POST.get("client_id", "0") or 0), False)
+            elif op == "publication":
+                open311.set_publication(request.user, request.POST.getlist("channels"), request.POST.getlist("types"))
+                messages.success(request, _("Open311 now publishes what you chose."))
             else:
                 client, new_key = open311.create_client(request.user, request.POST.get("name", ""))
         except (ZhongshuError, ValueError) as exc:
             error = exc
     return render(request, "appeals/open311_clients.html", {
         "clients": open311.list_clients(request.user), "new_key": new_key, "error": error,
+        "publication": open311.publication(), "channels": Appeal.Channel.choices, "types": Appeal.Type.choices,
     })

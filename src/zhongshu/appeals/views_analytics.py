@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -109,8 +108,7 @@ def appeal_url(appeal_id: int) -> str:
 def drill(request):
     flt, error = _filter(request)
     if error is None:
-        page = Paginator(analytics.drill(request.user, flt), 50).get_page(request.GET.get("page"))
-        rows = [analytics.masked(a) for a in page.object_list]
+        page, rows = analytics.drill_page(request.user, flt, request.GET.get("page"))
         for r in rows:
             r["url"] = appeal_url(r["id"])
     else:

@@ -21,7 +21,7 @@ class Command(ZhongshuCommand):
         revoke = sub.add_parser("open311-revoke", help="revoke an Open311 client's api_key")
         revoke.add_argument("client_id", type=int)
         sub.add_parser("sync-taxonomy", help="create missing appeal categories from the shipped taxonomy")
-        sub.add_parser("training-export", help="print corrected appeals as JSON lines (training data)")
+        sub.add_parser("training-export", help="print corrected appeals as JSON lines (training data, scrubbed)")
 
     def handle(self, *args, op, **options):
         from zhongshu.appeals import open311, services, taxonomy
@@ -41,6 +41,6 @@ class Command(ZhongshuCommand):
             self.stdout.write("revoked")
         elif op == "sync-taxonomy":
             self.stdout.write(f"{taxonomy.sync_categories(SYSTEM)} categories created")
-        elif op == "training-export":
-            for row in services.training_records():
+        elif op == "training-export":  # scrubbed text; audited as appeal.export.read
+            for row in services.training_export(SYSTEM):
                 self.stdout.write(json.dumps(row, ensure_ascii=False))
