@@ -12,7 +12,8 @@ masked when any of these says so — so no single person can unmask it by editin
   covers a mislabelled or renamed column and a later version.
 
 A value that is itself a structured identifier (ID number, mobile, bank card, plate, landline) is
-masked wherever it appears, even in a column that is not masked as a whole. Masks are **joint**:
+masked wherever it appears, even in a column that is not masked as a whole, and identifiers inside
+free text (a remarks column) are scrubbed by the shared detector (`core.pii`). Masks are **joint**:
 when an ID-number column is masked, a column holding the birth dates of the same people keeps only
 the year — otherwise the hidden middle of `371122********676X` is read off `1960-03-13` beside it.
 """
@@ -24,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from zhongshu.core import pii
 from zhongshu.core.identifiers import (
     is_bank_card,
     is_landline,
@@ -136,7 +138,8 @@ def mask_cell(value: Any, mask: ColumnMask | None) -> str | None:
     for kind, detect in _VALUE_DETECTORS:
         if detect(stripped):
             return apply_mask(kind, stripped)
-    return text
+    # free text (notes, remarks): identifiers inside it are replaced by typed placeholders
+    return pii.scrub(text)
 
 
 def apply(columns: Sequence[str], rows: Sequence[Sequence[Any]], masks: dict[str, ColumnMask]) -> list[list[str | None]]:
