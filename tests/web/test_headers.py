@@ -30,3 +30,18 @@ def test_citizen_tracking_is_not_cached(client, db):
 
 def test_public_login_page_may_be_cached_normally(client, db):
     assert client.get("/accounts/login/").get("Cache-Control") != "no-store"
+
+
+def test_every_inline_script_in_every_template_carries_the_nonce():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "src" / "zhongshu"
+    bad = []
+    for path in root.rglob("templates/**/*.html"):
+        text = path.read_text(encoding="utf-8")
+        for tag in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", text):
+            if 'nonce="{{ request.csp_nonce }}"' not in tag:
+                bad.append(f"{path.relative_to(root)}: {tag}")
+        if re.search(r"\son[a-z]+=\"", text) or "hx-on" in text:
+            bad.append(f"{path.relative_to(root)}: inline event handler")
+    assert not bad, bad
