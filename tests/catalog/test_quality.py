@@ -138,3 +138,56 @@ def test_stale_version_fails_freshness(steward, dataset, load, tmp_path, people_
     checks = {c.rule.kind: c for c in quality.recheck(steward, dataset)}
     assert (checks["freshness"].passed, checks["freshness"].failed) == (0, 1)
     assert dataset.incidents.get(rule=checks["freshness"].rule).state == "open"
+
+
+def _gbk_people_with_a_bad_id(path, n: int = 501, bad_row: int = 250):
+    import datetime
+
+    ids_ = [ids.make_resident_id("371122", datetime.date(1960 + i % 50, 1 + i % 12, 1 + i % 28), i % 999 + 1)
+            for i in range(n)]
+    lines = ["身份证号,姓名,年龄"] + [f"{'坏行' if i == bad_row else ids_[i]},张伟,{20 + i % 50}" for i in range(n)]
+    path.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
+    return path
+
+
+def test_a_bad_value_fails_its_row_instead_of_crashing_the_rule(steward, dataset, load, tmp_path, caplog):
+    """Issue #12: the ID-number rule died with ConversionException on 坏行 and no incident was raised."""
+    attempt = load(steward, dataset, _gbk_people_with_a_bad_id(tmp_path / "p.csv"))
+    assert attempt.state == "succeeded" and attempt.rows_loaded == 501
+    dataset.refresh_from_db()
+    check = dataset.rules.get(kind="check_digit").checks.get(version=dataset.current_version)
+    assert (check.passed, check.failed, check.failing_rows) == (500, 1, [251])
+    incident = dataset.incidents.get()
+    assert incident.state == "open" and incident.summary.endswith("1 of 501 failed")
+    assert not any(r.exc_info for r in caplog.records), "a quality rule logged a traceback"
+    quality.add_rule(steward, dataset, "range", "身份证号", {"min": "1"})  # text compared as text: no crash
+    quality.add_rule(steward, dataset, "allowed_values", "年龄", {"values": "20,21"})
+    checks = {c.rule.kind: c for c in quality.recheck(steward, dataset)}
+    assert checks["allowed_values"].failed == 501 - 21  # age 20: 11 rows, age 21: 10
+
+
+def test_a_rule_that_cannot_run_is_reported_on_that_rule(steward, dataset, load, tmp_path, people_csv):
+    load(steward, dataset, people_csv(tmp_path / "p.csv", n=20))
+    dataset.refresh_from_db()
+    # Python's re takes a look-ahead, DuckDB's RE2 does not: the rule passes validation, then cannot run
+    rule = quality.add_rule(steward, dataset, "format", "手机号", {"pattern": r"(?=1)\d{11}"})
+    checks = {c.rule_id: c for c in quality.recheck(steward, dataset)}
+    assert checks[rule.pk].passed == 0 and checks[rule.pk].failed == 20  # nothing verified
+    others = [c for pk, c in checks.items() if pk != rule.pk]
+    assert others and all(c.failed == 0 for c in others if c.rule.kind != "freshness")  # the rest still ran
+    incident = dataset.incidents.get(rule=rule)
+    assert "could not run: the rule could not be evaluated on this version" in incident.summary
+    assert "RE2" in incident.summary
+    event = AuditEvent.objects.filter(action="quality.checked").order_by("-seq").first()
+    assert event.details["errors"] == 1
+
+
+def test_cli_load_with_a_bad_id_exits_zero_without_a_traceback(tmp_path, departments, capsys, caplog):
+    from django.core.management import call_command
+
+    call_command("ingest", str(_gbk_people_with_a_bad_id(tmp_path / "p.csv")), "--dataset", "人口",
+                 "--department", "gaj", "--no-progress")
+    out = capsys.readouterr()
+    assert "501 rows loaded" in out.out and "Traceback" not in out.out + out.err
+    assert not any(r.exc_info for r in caplog.records)
+    assert Incident.objects.count() == 1

@@ -377,9 +377,10 @@ EFFECTS = {"dispatch": _dispatch, "acknowledge": lambda *a: "", "return": _retur
 def transition(actor: Any, appeal_id: int | str, name: str, now: dt.datetime | None = None,
                **inputs: Any) -> Appeal:
     """Take workflow step `name` on an appeal (checked against the table and the actor's rights)."""
+    current = get_appeal(actor, appeal_id)  # out of the actor's scope: refused before anything else is said
     step = workflow.get(name)
     now = now or timezone.now()
-    _check_step(actor, get_appeal(actor, appeal_id), name, audit=True)
+    _check_step(actor, current, name, audit=True)
     with transaction.atomic():
         appeal = (Appeal.objects.select_for_update(of=("self",)).select_related("department", "township", "category")
                   .get(pk=get_appeal(actor, appeal_id).pk))

@@ -10,6 +10,11 @@ A load runs in four steps (ARCHITECTURE rule 4):
 
 Killed anywhere before 3 commits, nothing is visible: the attempt stays `running` until
 `reap_interrupted()` marks it failed and removes the unrecorded folders.
+
+Step 1 runs in a child process under the load limits (`ingest.isolate`, `load_limits()` from the
+settings): a file that would need more memory than `ZHONGSHU_LOAD_MEMORY_MB` kills only that child,
+and the attempt fails with a message naming the limit. The cheap checks (file size, XLSX zip
+directory) also run when a file is uploaded, before any dataset or attempt is kept for it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -30,8 +36,20 @@ from zhongshu.accounts.permissions import ensure
 from zhongshu.audit.services import Event, record
 from zhongshu.catalog import storage
 from zhongshu.catalog.models import Dataset, DatasetField, LoadAttempt, Version, VersionFile
-from zhongshu.catalog.services import add_edge, grade_for, raise_dataset_grade, reindex, version_files
+from zhongshu.catalog.services import (
+    add_edge,
+    find_or_create_dataset,
+    grade_for,
+    raise_dataset_grade,
+    reindex,
+    version_files,
+)
 from zhongshu.core.errors import InvalidInput, NotFound, ZhongshuError
+from zhongshu.ingest import isolate
+from zhongshu.ingest import limits as ingest_limits
+from zhongshu.ingest.containers import check_parquet, check_xlsx
+from zhongshu.ingest.csvfile import peek_header
+from zhongshu.ingest.limits import LimitExceeded, Limits, refuse, size_text
 from zhongshu.ingest.profile import FieldProfile, profile
 from zhongshu.ingest.schema import diff_schemas
 
@@ -45,6 +63,22 @@ STEPS = {"extract": (0.0, 0.1), "hash": (0.0, 0.1), "transcode": (0.1, 0.3), "pa
 
 def _actor_name(actor: Any) -> str:
     return getattr(actor, "username", str(actor))
+
+
+def load_limits() -> Limits:
+    """The load limits in force, from the `ZHONGSHU_LOAD_*` settings (docs/configuration.md)."""
+    return ingest_limits.from_settings(
+        {name: getattr(settings, name, None) for name, _ in ingest_limits.SETTINGS.values()})
+
+
+def _capped(chunks: Iterable[bytes], limit: int, name: str) -> Iterable[bytes]:
+    """Pass upload chunks on, refusing the upload as soon as it is larger than `limit` bytes."""
+    total = 0
+    for chunk in chunks:
+        total += len(chunk)
+        if total > limit:
+            raise refuse("file", f"{name}: the file size", None, size_text(limit), "max_upload_bytes")
+        yield chunk
 
 
 # --- attempts ------------------------------------------------------------------------------
@@ -72,17 +106,22 @@ def new_attempt(actor: Any, dataset: Dataset, *, file_name: str = "", path: str 
                                              host=socket.gethostname() if via != "upload" else "")
         record(actor, Event("catalog.load.created", "load_attempt", attempt.pk,
                             details={"dataset": dataset.code, "via": via}))
+    limits = load_limits()
     try:
         if chunks is not None:
-            saved, size, digest = storage.save_upload(chunks, attempt.pk, file_name)
+            saved, size, digest = storage.save_upload(_capped(chunks, limits.max_upload_bytes, attempt.file_name),
+                                                      attempt.pk, file_name)
             attempt.file_path, attempt.size, attempt.file_sha256 = str(saved), size, digest
         elif path is not None:
             p = Path(path).resolve()
             attempt.file_path = str(p)
             attempt.size = p.stat().st_size if p.is_file() else 0
         if attempt.file_path:
-            _detect(attempt)
+            _detect(attempt, limits)
     except ZhongshuError as exc:
+        if chunks is not None:  # a refused upload is never loaded: keep no copy of it
+            storage.remove_quietly(storage.attempt_dir(attempt.pk))
+            attempt.file_path = ""
         attempt.save()
         _fail(attempt, exc)
         raise
@@ -90,18 +129,46 @@ def new_attempt(actor: Any, dataset: Dataset, *, file_name: str = "", path: str 
     return attempt
 
 
-def _detect(attempt: LoadAttempt) -> None:
+def draft_load(actor: Any, *, dataset: Dataset | None = None, new_name: str = "", department: str | None = None,
+               **attempt: Any) -> LoadAttempt:
+    """A draft load into `dataset`, or into the dataset called `new_name` (of `department`),
+    created only when the file is accepted: a refused file leaves no empty dataset behind."""
+    if dataset is not None:
+        return new_attempt(actor, dataset, **attempt)
+    known = set(Dataset.objects.filter(name=new_name.strip()).values_list("pk", flat=True))
+    with transaction.atomic():
+        dataset = find_or_create_dataset(actor, new_name, department)
+        if dataset.pk not in known:
+            # new: a refusal rolls the dataset back with the attempt and their audit records
+            return new_attempt(actor, dataset, **attempt)
+    return new_attempt(actor, dataset, **attempt)  # existing: the refusal stays listed on it
+
+
+def _detect(attempt: LoadAttempt, limits: Limits) -> None:
     from zhongshu.ingest import encoding as enc
     from zhongshu.ingest.formats import detect_format, list_sheets
 
+    size = os.path.getsize(attempt.file_path) if os.path.isfile(attempt.file_path) else 0
+    if size > limits.max_upload_bytes:
+        raise refuse("file", f"{attempt.file_name}: the file size", size_text(size),
+                     size_text(limits.max_upload_bytes), "max_upload_bytes")
     if not attempt.format:
         attempt.format = detect_format(attempt.file_path)
     if attempt.format in ("csv", "tsv", "json", "jsonl") and not attempt.encoding:
-        if os.path.getsize(attempt.file_path) == 0:
+        if size == 0:
             raise InvalidInput("file", f"{attempt.file_name} is empty", hint="choose the file that holds the data")
         attempt.encoding = enc.detect_encoding(attempt.file_path)
+    # The cheap checks of the load itself, so that a file which cannot load is refused here, while
+    # the upload page can still decline to keep anything (no attempt, no new empty dataset).
+    if attempt.format in ("csv", "tsv"):
+        peek_header(attempt.file_path, attempt.encoding or "utf-8", "\t" if attempt.format == "tsv" else None,
+                    max_columns=limits.max_columns)
+    elif attempt.format == "parquet":
+        check_parquet(attempt.file_path, limits)
+    elif attempt.format == "xlsx" and attempt.sheet:
+        check_xlsx(attempt.file_path, limits)
     if attempt.format == "xlsx" and not attempt.sheet:
-        sheets = list_sheets(attempt.file_path)
+        sheets = list_sheets(attempt.file_path, limits)  # checks the zip directory: no shared strings read
         attempt.warnings = [*attempt.warnings, {"sheets": sheets}] if len(sheets) > 1 else attempt.warnings
 
 
@@ -216,7 +283,7 @@ def execute(attempt_id: int, progress: Callable[[str, float], None] | None = Non
 
 
 def _load(attempt: LoadAttempt, staging: Path, report: Callable[[str, float], None]):
-    from zhongshu.ingest.load import LoadFailed, load_file, write_rejects_csv
+    from zhongshu.ingest.load import LoadFailed, write_rejects_csv
 
     path, fmt, encoding = attempt.file_path, attempt.format or None, attempt.encoding or None
     if attempt.binding_id:
@@ -233,17 +300,19 @@ def _load(attempt: LoadAttempt, staging: Path, report: Callable[[str, float], No
     # Types stay as the current version declared them, so a bad value becomes a reject with its
     # line instead of silently turning the column into text.
     declared = _declared(attempt.dataset)
+    limits = load_limits()
     try:
         try:
-            result = load_file(path, staging, fmt=fmt, encoding=encoding, sheet=attempt.sheet or None, columns=declared,
-                               max_bad_rows_fraction=attempt.max_bad_fraction, progress=report)
+            result = isolate.run_load(path, staging, limits=limits, progress=report, fmt=fmt, encoding=encoding,
+                                      sheet=attempt.sheet or None, columns=declared,
+                                      max_bad_rows_fraction=attempt.max_bad_fraction)
         except InvalidInput as exc:
-            if not declared or exc.field != "columns":
+            if not declared or exc.field != "columns" or isinstance(exc, LimitExceeded):
                 raise
             # columns were dropped since the last version: load with inferred types, show the drift
             storage.remove_quietly(staging)
-            result = load_file(path, staging, fmt=fmt, encoding=encoding, sheet=attempt.sheet or None,
-                               max_bad_rows_fraction=attempt.max_bad_fraction, progress=report)
+            result = isolate.run_load(path, staging, limits=limits, progress=report, fmt=fmt, encoding=encoding,
+                                      sheet=attempt.sheet or None, max_bad_rows_fraction=attempt.max_bad_fraction)
     except LoadFailed as exc:
         _write_rejects(attempt, exc.rejects, write_rejects_csv)
         LoadAttempt.objects.filter(pk=attempt.pk).update(rows_total=exc.total_rows, reject_count=exc.bad_rows)
@@ -343,11 +412,14 @@ def _sync_fields(ds: Dataset, fields, profiles: list[FieldProfile]) -> None:
 
 
 def _fail(attempt: LoadAttempt, exc: ZhongshuError) -> LoadAttempt:
+    details = {"dataset": attempt.dataset.code}
+    if isinstance(exc, LimitExceeded):
+        details["limit"] = exc.setting  # which setting refused it: the status page and the auditor can tell
     with transaction.atomic():
         LoadAttempt.objects.filter(pk=attempt.pk).update(state=State.FAILED, error=exc.message[:2000],
                                                          error_hint=exc.hint[:1000], finished_at=timezone.now())
         record(attempt.created_by or "system", Event("catalog.load.failed", "load_attempt", attempt.pk, "failure",
-                                                     exc.message[:300], details={"dataset": attempt.dataset.code}))
+                                                     exc.message[:300], details=details))
     attempt.refresh_from_db()
     return attempt
 

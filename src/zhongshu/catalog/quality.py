@@ -202,6 +202,8 @@ def run_checks(actor: Any, version: Version) -> list[QualityCheck]:
              if r.field is None or r.field.present]
     to_run = {r.pk: e for r in rules if r.kind != Kind.FRESHNESS and (e := _engine_rule(r)) is not None}
     ran = dict(zip(to_run, wq.run_rules(version_files(version), list(to_run.values())), strict=True)) if to_run else {}
+    # a rule that could not run counts every row as unverified and opens an incident saying why
+    errors = {pk: r.error for pk, r in ran.items() if r.error}
     results = [(r, _fresh(r, version)) if r.kind == Kind.FRESHNESS else
                (r, (ran[r.pk].passed, ran[r.pk].failed, ran[r.pk].failing_rows))
                for r in rules if r.kind == Kind.FRESHNESS or r.pk in ran]
@@ -213,14 +215,16 @@ def run_checks(actor: Any, version: Version) -> list[QualityCheck]:
             checks.append(check)
         version.quality_score = round(sum(c.score for c in checks) / len(checks), 2) if checks else None
         Version.objects.filter(pk=version.pk).update(quality_score=version.quality_score)
-        opened, resolved = _incidents(dataset, version, checks)
+        opened, resolved = _incidents(dataset, version, checks, errors)
         record(actor, Event("quality.checked", "dataset", dataset.code, details={
             "version": version.number, "rules": len(checks), "failing": sum(1 for c in checks if c.failed),
-            "score": version.quality_score, "incidents_opened": opened, "incidents_resolved": resolved}))
+            "score": version.quality_score, "incidents_opened": opened, "incidents_resolved": resolved,
+            "errors": len(errors)}))
     return checks
 
 
-def _incidents(dataset: Dataset, version: Version, checks: list[QualityCheck]) -> tuple[int, int]:
+def _incidents(dataset: Dataset, version: Version, checks: list[QualityCheck],
+               errors: dict[int, str] | None = None) -> tuple[int, int]:
     current = Dataset.objects.filter(pk=dataset.pk).values_list("current_version_id", flat=True).first()
     if current not in (None, version.pk):
         return 0, 0  # checking an old version does not open or close today's incidents
@@ -232,9 +236,11 @@ def _incidents(dataset: Dataset, version: Version, checks: list[QualityCheck]) -
         incident = active.get(rule.pk)
         if check.failed and incident is None:
             what = f"{rule.get_kind_display()} · {rule.field.name if rule.field else dataset.name}"
+            error = (errors or {}).get(rule.pk)
+            outcome = f"could not run: {error}" if error else f"{check.failed} of {check.passed + check.failed} failed"
             incident = Incident.objects.create(
                 dataset=dataset, rule=rule, version=version, department=dataset.department, assignee=steward,
-                failed=check.failed, summary=f"{what}: {check.failed} of {check.passed + check.failed} failed"[:300],
+                failed=check.failed, summary=f"{what}: {outcome}"[:300],
                 deadline=incident_deadline(timezone.now()))
             record(SYSTEM, Event("quality.incident.opened", "incident", incident.pk, details={
                 "dataset": dataset.code, "rule": rule.pk, "failed": check.failed,

@@ -13,13 +13,15 @@ from django.views.decorators.http import require_POST
 from zhongshu.accounts.permissions import allowed
 from zhongshu.catalog import ingestion, quality, services, source_policy, sources
 from zhongshu.catalog.models import LoadAttempt, OpenType, QualityRule, SharingType, UpdateCycle
-from zhongshu.core.errors import ZhongshuError
+from zhongshu.core.errors import Forbidden, NotFound, ZhongshuError
 from zhongshu.web.guards import requires
 
 FILTERS = ("q", "department", "category", "sharing_type", "grade")
 
 
 def _back(request, exc: ZhongshuError, to: str):
+    if isinstance(exc, (Forbidden, NotFound)):
+        raise exc  # a refusal is a 403/404 page, not a form error to fix
     messages.error(request, f"{exc.message}" + (f" — {exc.hint}" if exc.hint else ""))
     return redirect(to)
 

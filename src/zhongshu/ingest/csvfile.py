@@ -9,6 +9,7 @@ it accepts, so physical lines are recovered here from byte offsets and record or
 from __future__ import annotations
 
 import bisect
+import codecs
 import csv
 import io
 import os
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zhongshu.core.errors import InvalidInput
+from zhongshu.ingest.limits import refuse
 
 _DELIMITERS = (",", "\t", ";", "|")
 _SAMPLE = 256 << 10
@@ -67,31 +69,119 @@ def sniff_delimiter(sample: str, candidates: tuple[str, ...] = _DELIMITERS) -> s
     return best
 
 
-def read_header(path: str | os.PathLike[str], delimiter: str | None = None) -> Header:
-    """Read and check the header of a UTF-8 delimited file: no empty file, no duplicate names."""
+def read_header(
+    path: str | os.PathLike[str], delimiter: str | None = None, *, max_columns: int | None = None
+) -> Header:
+    """Read and check the header of a UTF-8 delimited file: not empty, quotes that close, no more
+    than `max_columns` names, no duplicate names."""
+    name = Path(path).name
     with open(path, encoding="utf-8", errors="replace", newline="") as f:
         sample = f.read(_SAMPLE)
+        truncated = bool(f.read(1))
+    return _header(sample, truncated, name, delimiter, max_columns)
+
+
+def peek_header(
+    path: str | os.PathLike[str], encoding: str, delimiter: str | None = None, *, max_columns: int | None = None
+) -> Header | None:
+    """`read_header` on the start of a file in any encoding, without transcoding it first (the upload
+    page's check: a header that cannot load is refused before anything is kept), and also refuse a
+    small file that holds the header alone. None when the start does not decode: the loader then
+    says where and how to fix that (`encoding.decode_error`), better than a garbled header would."""
+    name = Path(path).name
+    with open(path, "rb") as f:
+        raw = f.read(_SAMPLE)
+        truncated = bool(f.read(1))
+    try:
+        sample = codecs.getincrementaldecoder(encoding)("strict").decode(raw, final=not truncated)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    sample = sample.replace("\r\n", "\n").replace("\r", "\n")
+    header = _header(sample, truncated, name, delimiter, max_columns)
+    if not truncated and not any(r and any(v.strip() for v in r) for r in _rows(sample, header.delimiter)[1:]):
+        raise InvalidInput("file", f"{name} has a header row but no data rows",
+                           hint="add data rows below the header, or choose another file")
+    return header
+
+
+def _header(sample: str, truncated: bool, name: str, delimiter: str | None, max_columns: int | None) -> Header:
     if not sample.strip().strip("\ufeff"):
         raise InvalidInput(
             "file",
-            f"{Path(path).name} is empty",
+            f"{name} is empty",
             hint="choose the file that holds the data, with a header row",
+        )
+    if truncated and "\n" not in sample:
+        raise InvalidInput(
+            "header",
+            f"{name} line 1: the header line is longer than {_SAMPLE >> 10} KB",
+            hint="check that line 1 holds the column names (a header with a huge name or thousands of "
+            "columns is not a table the hub can load); split or re-export the file",
         )
     if delimiter is None:
         delimiter = sniff_delimiter(sample)
-    rows = _rows(sample, delimiter, limit=1)
-    raw = rows[0] if rows else []
+    raw = _header_record(sample, delimiter, name)
+    if max_columns is not None and len(raw) > max_columns:
+        raise refuse("columns", f"{name} line 1: the number of columns", str(len(raw)), str(max_columns),
+                     "max_columns", hint="load fewer columns per file (split the table by columns)")
     names = [n.strip().lstrip("\ufeff").strip() for n in raw]
-    return Header(check_names(names, where=f"{Path(path).name} line 1"), delimiter)
+    return Header(check_names(names, where=f"{name} line 1"), delimiter)
+
+
+def _stray_quote(first_line: str, delimiter: str, name: str, index: int | None = None) -> InvalidInput:
+    """The error for a header whose quotes do not close: which column, and how to fix it."""
+    pos = first_line.find('"') if index is None else index
+    column = first_line.count(delimiter, 0, max(pos, 0)) + 1
+    return InvalidInput(
+        "header",
+        f"{name} line 1, column {column}: a stray double quote (\") in the header; the reader would take "
+        "the rest of the file as one value",
+        hint='remove the quote from the column name, or write the whole name in double quotes with the inner '
+        'quote doubled (e.g. "a""b"), then load again',
+    )
+
+
+def _header_record(sample: str, delimiter: str, name: str) -> list[str]:
+    """The first record of the sample, parsed strictly: a quote that does not close is an error here,
+    not a file that silently has no data rows."""
+    first_line = sample.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(sample), delimiter=delimiter, quotechar='"', doublequote=True, strict=True)
+    try:
+        record = next(reader, [])
+    except csv.Error:
+        raise _stray_quote(first_line, delimiter, name) from None
+    if reader.line_num > 1:
+        # A quoted name may hold a line break; one that also holds a delimiter swallowed whole rows.
+        for i, value in enumerate(record):
+            if "\n" in value and delimiter in value:
+                raise _stray_quote(first_line, delimiter, name, index=_nth_field_start(first_line, delimiter, i))
+    return record
+
+
+def _nth_field_start(line: str, delimiter: str, n: int) -> int:
+    pos = 0
+    for _ in range(n):
+        nxt = line.find(delimiter, pos)
+        if nxt < 0:
+            break
+        pos = nxt + 1
+    return pos
 
 
 def check_names(names: list[str], *, where: str) -> list[str]:
-    """Name blank header cells `column_N` and refuse duplicate names, saying which.
+    """Name blank header cells `column_N` and refuse duplicate names or NUL bytes, saying which.
 
     >>> check_names(["a", "", "b"], where="x")
     ['a', 'column_2', 'b']
     """
     names = [n if n else f"column_{i + 1}" for i, n in enumerate(names)]
+    nul = [str(i + 1) for i, n in enumerate(names) if "\x00" in n]
+    if nul:
+        raise InvalidInput(
+            "header",
+            f"{where}: the names of columns {', '.join(nul)} hold NUL bytes (\\0)",
+            hint="the file may be UTF-16 text or not a table at all: save it as UTF-8 CSV and load again",
+        )
     seen: dict[str, int] = {}
     dups: list[str] = []
     for i, name in enumerate(names):

@@ -11,12 +11,17 @@ The pipeline, all of it streaming or inside DuckDB:
 
 A bad row is reported (line, column, reason) and the rest loads (ARCHITECTURE rule 4); more
 than `max_bad_rows_fraction` bad rows fails the load with `LoadFailed` carrying the rejects.
+
+The load limits (`ingest.limits.Limits`) are checked at the cheapest point: the file size before
+hashing, XLSX and Parquet directories before parsing (`ingest.containers`), the header's column
+count before DuckDB sees the body, rows after parsing. A value over the cell limit and a value
+holding a NUL byte make their row a reject, in every format. `load_file` runs in the caller's
+process; the hub runs it in a child process under a memory limit (`ingest.isolate`).
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import hashlib
 import os
 import re
@@ -24,18 +29,25 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zhongshu.core import csvout
 from zhongshu.core.errors import InvalidInput
 from zhongshu.core.files import fsync_dir, sha256_file
 from zhongshu.ingest import casting, csvfile
 from zhongshu.ingest import encoding as enc
 from zhongshu.ingest.casting import quote_ident, quote_literal
+from zhongshu.ingest.containers import check_parquet
 from zhongshu.ingest.formats import check_readable, detect_format
+from zhongshu.ingest.limits import Limits, refuse, setting_of, size_text
 from zhongshu.ingest.model import Field, FieldSpec, FileInfo, LoadFailed, LoadResult, Progress, Reject
-from zhongshu.ingest.staging import LINE, stage_json, stage_xlsx
+from zhongshu.ingest.staging import LINE, NUL_REASON, stage_json, stage_xlsx
 from zhongshu.warehouse.engine import DuckDBEngine
 
 PART_NAME = "part-00000.parquet"
 MAX_REJECTS = 100_000  # kept for the report; the count beyond is exact, the list is capped
+INFER_BATCH = 50  # columns per inference query: one query over 1,000 columns took 12 GB
+MIN_LINE_BYTES = 16 << 20  # DuckDB's line limit never below this, whatever the cell limit
+# More NUL bytes than this share of the sample: UTF-16 text or a binary file, not a CSV with a stray NUL.
+NUL_SHARE = 0.05
 _REASONS = {
     "integer": "not a whole number",
     "decimal": "not a number",
@@ -56,6 +68,8 @@ class SourceCheck:
     utf8_ok: bool
     bad_offset: int = -1
     needs_newline_fix: bool = False
+    nuls: int = 0
+    sample_nuls: int = 0  # in the first block
 
 
 def check_source(
@@ -69,13 +83,17 @@ def check_source(
     h = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     size = os.path.getsize(path)
-    pos = newlines = crs = crlfs = 0
+    pos = newlines = crs = crlfs = nuls = 0
+    sample_nuls = -1
     ok, bad = True, -1
     prev_cr = False
     last = b""
     with open(path, "rb") as f:
         while block := f.read(chunk):
             h.update(block)
+            nuls += block.count(b"\x00")
+            if sample_nuls < 0:
+                sample_nuls = block.count(b"\x00", 0, 1 << 20)
             newlines += block.count(b"\n")
             crs += block.count(b"\r")
             crlfs += block.count(b"\r\n") + (1 if prev_cr and block[:1] == b"\n" else 0)
@@ -102,6 +120,8 @@ def check_source(
         utf8_ok=ok,
         bad_offset=bad,
         needs_newline_fix=crs > 0 and not (crs == crlfs == newlines),
+        nuls=nuls,
+        sample_nuls=max(sample_nuls, 0),
     )
 
 
@@ -116,6 +136,7 @@ class _Raw:
     total: int
     rejects: list[Reject] = field(default_factory=list)
     line_lookup: object = None  # callable(list[int]) -> dict[int, int] for CSV ordinals
+    cells_checked: bool = False  # staging already rejected rows with oversized or NUL values
 
 
 def _count_lines(check: SourceCheck) -> int:
@@ -126,7 +147,7 @@ _STRUCT = {
     "MISSING COLUMNS": "too few columns",
     "TOO MANY COLUMNS": "too many columns",
     "UNQUOTED VALUE": "a quote character inside an unquoted value",
-    "LINE SIZE OVER MAXIMUM": "line too long",
+    "LINE SIZE OVER MAXIMUM": "line too long",  # completed with the limit in _stage_csv
     "INVALID ENCODING": "bytes that are not valid UTF-8",
     "INVALID STATE": "malformed quoting",
 }
@@ -141,18 +162,24 @@ def _struct_reason(error_type: str, message: str | None) -> str:
     return reason
 
 
+def _line_limit(limits: Limits) -> int:
+    return max(MIN_LINE_BYTES, 2 * limits.max_cell_bytes)
+
+
 def _stage_csv(
-    eng: DuckDBEngine, data_path: str, delimiter: str | None, name: str, lines_in_file: int
+    eng: DuckDBEngine, data_path: str, delimiter: str | None, name: str, lines_in_file: int, limits: Limits
 ) -> _Raw:
-    header = csvfile.read_header(data_path, delimiter)
+    header = csvfile.read_header(data_path, delimiter, max_columns=limits.max_columns)
     cols = ", ".join(f"{quote_literal(c)}: 'VARCHAR'" for c in header.names)
     eng.run(
         f"CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv({quote_literal(data_path)}, "
         f"auto_detect=false, header=true, delim={quote_literal(header.delimiter)}, quote='\"', escape='\"', "
         f"columns={{{cols}}}, store_rejects=true, rejects_table='raw_rejects', rejects_scan='raw_scans', "
-        f"max_line_size=16777216)"
+        f"max_line_size={_line_limit(limits)})"
     )
     accepted = eng.con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
+    if accepted > limits.max_rows:
+        raise refuse("file", f"{name}: the number of rows", str(accepted), str(limits.max_rows), "max_rows")
     rej = eng.con.execute(
         "SELECT DISTINCT line_byte_position, error_type::VARCHAR, error_message FROM raw_rejects ORDER BY 1"
     ).fetchall()
@@ -160,11 +187,14 @@ def _stage_csv(
     line_of = csvfile.lines_at_offsets(data_path, offsets)
     rejects: list[Reject] = []
     seen: set[int] = set()
+    too_long = (f"line longer than {size_text(_line_limit(limits))} (a value may be at most "
+                f"{size_text(limits.max_cell_bytes)}: {setting_of('max_cell_bytes')})")
     for off, etype, msg in rej:
         line = line_of[off]
         if line not in seen:
             seen.add(line)
-            rejects.append(Reject(line, "", _struct_reason(etype, msg)))
+            reason = too_long if etype == "LINE SIZE OVER MAXIMUM" else _struct_reason(etype, msg)
+            rejects.append(Reject(line, "", reason))
     total = accepted + len(seen)
     if total == 0:
         raise InvalidInput(
@@ -186,10 +216,12 @@ def _stage_view(
     eng: DuckDBEngine, staged_path: str, columns: list[str], total: int, rejects: list[Reject]
 ) -> _Raw:
     eng.run(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM read_parquet({quote_literal(staged_path)})")
-    return _Raw("raw", columns, dict.fromkeys(columns, "VARCHAR"), quote_ident(LINE), total, rejects)
+    return _Raw("raw", columns, dict.fromkeys(columns, "VARCHAR"), quote_ident(LINE), total, rejects,
+                cells_checked=True)
 
 
-def _stage_parquet(eng: DuckDBEngine, src: str) -> _Raw:
+def _stage_parquet(eng: DuckDBEngine, src: str, limits: Limits) -> _Raw:
+    check_parquet(src, limits)
     eng.run(
         "CREATE OR REPLACE TEMP VIEW raw AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS __line "
         f"FROM read_parquet({quote_literal(src)}, file_row_number=true)"
@@ -237,12 +269,16 @@ def _plan(
     stats: dict[str, dict] = {}
     if to_infer:
         eng.run(f"CREATE OR REPLACE TEMP TABLE infer_sample AS {casting.sample_sql(raw.relation, to_infer)}")
-        row = eng.con.execute(casting.infer_sql("infer_sample", to_infer)).fetchall()[0]
-        eng.run("DROP TABLE infer_sample")
         keys = ["nn", "nint", "nlead", "ilen", "ndec", "dscale", "ndate", "nts", "nbool"]
-        for i, c in enumerate(to_infer):
-            base = i * len(keys)
-            stats[c] = dict(zip(keys, row[base : base + len(keys)], strict=True))
+        # A batch at a time: DuckDB compiles each regex per expression, and nine per column over
+        # a thousand columns in one query took 12 GB and 50 s; fifty at a time takes 300 MB.
+        for start in range(0, len(to_infer), INFER_BATCH):
+            batch = to_infer[start : start + INFER_BATCH]
+            row = eng.con.execute(casting.infer_sql("infer_sample", batch)).fetchall()[0]
+            for i, c in enumerate(batch):
+                base = i * len(keys)
+                stats[c] = dict(zip(keys, row[base : base + len(keys)], strict=True))
+        eng.run("DROP TABLE infer_sample")
     plans = []
     for c in raw.columns:
         col = quote_ident(c)
@@ -264,11 +300,22 @@ def _plan(
     return plans
 
 
-def _flags(plans: list[_Plan], source_types: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(column, reason, SQL condition) for every way a cell can be bad."""
+def _flags(
+    plans: list[_Plan], source_types: dict[str, str], *, cells: Limits | None = None, nuls: bool = False
+) -> list[tuple[str, str, str]]:
+    """(column, reason, SQL condition) for every way a cell can be bad.
+
+    With `cells`, text values over its cell limit are bad; with `nuls`, text values holding a NUL
+    byte are (for sources whose staging did not check that already)."""
     out = []
     for p in plans:
         col = quote_ident(p.name)
+        if cells is not None and source_types[p.name] == "VARCHAR":
+            out.append((p.name, f"value larger than {size_text(cells.max_cell_bytes)} "
+                                f"({setting_of('max_cell_bytes')})",
+                        f"coalesce(strlen({col}) > {cells.max_cell_bytes}, false)"))
+            if nuls:
+                out.append((p.name, NUL_REASON, f"coalesce(contains({col}, chr(0)), false)"))
         if p.required:
             empty = (
                 f"({col} IS NULL OR trim({col}) = '')"
@@ -301,10 +348,19 @@ def load_file(
     infer_tolerance: float = 0.01,
     memory_limit: str | None = None,
     work_dir: str | None = None,
+    limits: Limits | None = None,
 ) -> LoadResult:
-    """Load `path` into Parquet under `out_dir`; bad rows become rejects, too many fail the load."""
+    """Load `path` into Parquet under `out_dir`; bad rows become rejects, too many fail the load.
+
+    `limits` bound what the file may cost (default: `Limits()`); `memory_limit` overrides the
+    DuckDB memory limit they imply."""
+    limits = limits or Limits()
     src = check_readable(path)
     name = src.name
+    size = src.stat().st_size
+    if size > limits.max_upload_bytes:
+        raise refuse("file", f"{name}: the file size", size_text(size), size_text(limits.max_upload_bytes),
+                     "max_upload_bytes")
     fmt = fmt or detect_format(src)
     if fmt not in ("csv", "tsv", "xlsx", "json", "jsonl", "parquet"):
         raise InvalidInput(
@@ -342,9 +398,12 @@ def load_file(
             raise enc.decode_error(src, chosen, check.bad_offset, line)
         chosen = enc.GB18030
         warnings.append("the file's start looked like UTF-8 but the rest is not; read as GB18030")
+    if text_format and check.nuls:
+        _check_nuls(src, check)
 
     with tempfile.TemporaryDirectory(prefix="zhongshu-ingest-", dir=work_dir) as tmp:
-        with DuckDBEngine(memory_limit=memory_limit, temp_directory=os.path.join(tmp, "duckdb")) as eng:
+        with DuckDBEngine(memory_limit=memory_limit or limits.duckdb_memory, threads=limits.threads,
+                          temp_directory=os.path.join(tmp, "duckdb")) as eng:
             data_path, lines_in_file = str(src), _count_lines(check)
             if text_format and (chosen not in (enc.UTF8, enc.UTF8_SIG) or check.needs_newline_fix):
                 data_path = os.path.join(tmp, "source.utf8")
@@ -353,7 +412,7 @@ def load_file(
             report("parse", 0.0)
             if fmt in ("csv", "tsv"):
                 delimiter = "\t" if fmt == "tsv" else None
-                raw = _stage_csv(eng, data_path, delimiter, name, lines_in_file)
+                raw = _stage_csv(eng, data_path, delimiter, name, lines_in_file, limits)
                 bad_enc = [r for r in raw.rejects if r.reason == _STRUCT["INVALID ENCODING"]]
                 if bad_enc and data_path == str(src):  # not declared UTF-8: checked above otherwise
                     # The sample looked like UTF-8, later lines are not: legacy Chinese text.
@@ -364,19 +423,20 @@ def load_file(
                     data_path = os.path.join(tmp, "source.utf8")
                     result = enc.transcode_to_utf8(src, data_path, chosen, progress=report)
                     lines_in_file = result.lines + (0 if result.bytes_out == 0 or _ends_nl(data_path) else 1)
-                    raw = _stage_csv(eng, data_path, delimiter, name, lines_in_file)
+                    raw = _stage_csv(eng, data_path, delimiter, name, lines_in_file, limits)
             elif fmt == "xlsx":
-                staged = stage_xlsx(src, os.path.join(tmp, "staged.parquet"), sheet)
+                staged = stage_xlsx(src, os.path.join(tmp, "staged.parquet"), sheet, limits)
                 raw = _stage_view(
                     eng, staged.path, staged.columns, staged.rows + len(staged.rejects), staged.rejects
                 )
             elif fmt in ("json", "jsonl"):
-                staged = stage_json(data_path, os.path.join(tmp, "staged.parquet"), lines=fmt == "jsonl")
+                staged = stage_json(data_path, os.path.join(tmp, "staged.parquet"), lines=fmt == "jsonl",
+                                    limits=limits)
                 raw = _stage_view(
                     eng, staged.path, staged.columns, staged.rows + len(staged.rejects), staged.rejects
                 )
             else:
-                raw = _stage_parquet(eng, str(src))
+                raw = _stage_parquet(eng, str(src), limits)
             if raw.total == 0:
                 raise InvalidInput(
                     "file",
@@ -386,7 +446,10 @@ def load_file(
             report("parse", 1.0)
 
             plans = _plan(eng, raw, columns, infer_tolerance, warnings)
-            flags = _flags(plans, raw.source_types)
+            # Staged XLSX/JSON rows were checked while staging; CSV and Parquet values are checked
+            # here, and NULs only when the hashing pass saw any (Parquet: always, it is binary).
+            flags = _flags(plans, raw.source_types, cells=None if raw.cells_checked else limits,
+                           nuls=not raw.cells_checked and (check.nuls > 0 or fmt == "parquet"))
             report("validate", 0.0)
             rejects = list(raw.rejects)
             bad_rows = len({r.line for r in rejects})
@@ -443,6 +506,32 @@ def load_file(
     )
 
 
+def _check_nuls(src: Path, check: SourceCheck) -> None:
+    """Refuse text that is mostly NUL bytes (UTF-16 without its BOM, or binary); rarer NULs make
+    their rows rejects later (`_flags`)."""
+    sample = min(check.size, 1 << 20)
+    if sample and check.sample_nuls / sample > NUL_SHARE:
+        line = csvfile.lines_at_offsets(src, [_first_nul(src)])
+        raise InvalidInput(
+            "file",
+            f"{src.name}: {check.nuls} NUL bytes (\\0), the first on line {next(iter(line.values()))}: this is "
+            "not UTF-8 or GB18030 text",
+            hint="the file is probably UTF-16 text without its byte-order mark, or not a table at all: "
+            "save it as UTF-8 CSV and load again",
+        )
+
+
+def _first_nul(src: Path) -> int:
+    with open(src, "rb") as f:
+        pos = 0
+        while block := f.read(8 << 20):
+            i = block.find(b"\x00")
+            if i >= 0:
+                return pos + i
+            pos += len(block)
+    return 0
+
+
 def _ends_nl(path: str) -> bool:
     with open(path, "rb") as f:
         f.seek(0, os.SEEK_END)
@@ -453,9 +542,7 @@ def _ends_nl(path: str) -> bool:
 
 
 def write_rejects_csv(rejects: list[Reject], path: str | os.PathLike[str]) -> None:
-    """Write a downloadable rejects report (line, column, reason) as UTF-8 CSV with a BOM for Excel."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["line", "column", "reason"])
-        for r in rejects:
-            w.writerow([r.line, r.column, r.reason])
+    """Write a downloadable rejects report (line, column, reason) as UTF-8 CSV with a BOM for Excel.
+
+    Column names come from the uploaded file, so cells are escaped against formulas (`core.csvout`)."""
+    csvout.write(path, ["line", "column", "reason"], ([r.line, r.column, r.reason] for r in rejects), bom=True)

@@ -4,6 +4,12 @@ Each rule kind becomes one SQL predicate that is true for a failing row; results
 up to `MAX_FAILING_ROWS` 1-based row numbers (in version order), never values. Check digits
 (GB 11643, GB 32100, Luhn) are computed in SQL with list lambdas: exact on all rows and
 vectorised, so there is no Python UDF or sampling.
+
+A bad value never stops a rule: every conversion is a TRY_CAST (DuckDB evaluates both sides of
+an AND, so a guard such as a regex in front of a CAST does not protect it), and a value that cannot
+be converted counts as a failing row like any other. A rule that still cannot run (a pattern
+DuckDB's RE2 refuses, a column that is gone) gets a `RuleResult` with `error` set, saying why
+without the engine's text (which may quote values), and the other rules still run.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from zhongshu.core.errors import InvalidInput
+from zhongshu.core.errors import InvalidInput, ZhongshuError
 from zhongshu.ingest.casting import quote_ident, quote_literal
 from zhongshu.warehouse.engine import DuckDBEngine, version_paths
 
@@ -41,12 +47,13 @@ class RuleResult:
     passed: int
     failed: int
     failing_rows: list[int]
+    error: str = ""  # set when the rule could not be evaluated; the counts then say nothing was verified
 
 
 def resident_id_ok_sql(col: str) -> str:
     """SQL true when `col` is an 18-character ID with a real birth date and a correct GB 11643 check character."""
     weights = "[7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]"
-    total = f"list_sum(list_transform(range(1, 18), lambda i: CAST({col}[i] AS INTEGER) * {weights}[i]))"
+    total = f"list_sum(list_transform(range(1, 18), lambda i: TRY_CAST({col}[i] AS INTEGER) * {weights}[i]))"
     return (
         f"(regexp_full_match({col}, '\\d{{17}}[0-9Xx]') AND "
         f"coalesce(year(TRY_STRPTIME(substr({col}, 7, 8), '%Y%m%d')) >= 1850, false) AND "
@@ -82,7 +89,7 @@ def uscc_ok_sql(col: str, *, check_org_code: bool = True) -> str:
 
 def luhn_ok_sql(col: str) -> str:
     """SQL true when `col` is 16–19 digits passing the Luhn check (bank cards)."""
-    d = f"CAST(reverse({col})[i] AS INTEGER)"
+    d = f"TRY_CAST(reverse({col})[i] AS INTEGER)"
     term = f"CASE WHEN i % 2 = 0 THEN (CASE WHEN {d} * 2 > 9 THEN {d} * 2 - 9 ELSE {d} * 2 END) ELSE {d} END"
     return f"(regexp_full_match({col}, '\\d{{16,19}}') AND list_sum(list_transform(range(1, length({col}) + 1), lambda i: {term})) % 10 = 0)"
 
@@ -113,26 +120,40 @@ def _failing_predicate(rule: Rule, col: str) -> str:
             )
         return f"({col} IS NOT NULL AND NOT coalesce({_CHECKS[scheme](text)}, false))"
     if rule.kind == "range":
-        conds = []
+        bounds = [b for b in (p.get("min"), p.get("max")) if b is not None]
+        numeric = bool(bounds) and all(_is_number(b) for b in bounds)
+        # numbers compare as numbers (a value that is not one fails), anything else as text
+        value = f"TRY_CAST({col} AS DOUBLE)" if numeric else text
+        conds = ["false"] if not numeric else [f"{value} IS NULL"]
         if p.get("min") is not None:
-            conds.append(f"{col} < {_literal(p['min'])}")
+            conds.append(f"{value} < {_literal(p['min'] if numeric else str(p['min']))}")
         if p.get("max") is not None:
-            conds.append(f"{col} > {_literal(p['max'])}")
-        return f"({col} IS NOT NULL AND ({' OR '.join(conds) or 'false'}))"
+            conds.append(f"{value} > {_literal(p['max'] if numeric else str(p['max']))}")
+        return f"({col} IS NOT NULL AND ({' OR '.join(conds)}))"
     if rule.kind == "allowed_values":
-        values = ", ".join(_literal(v) for v in p["values"])
-        return f"({col} IS NOT NULL AND {col} NOT IN ({values}))"
+        if p["values"] and all(_is_number(v) for v in p["values"]):
+            values = ", ".join(_literal(v) for v in p["values"])
+            value = f"TRY_CAST({col} AS DOUBLE)"
+            return f"({col} IS NOT NULL AND ({value} IS NULL OR {value} NOT IN ({values})))"
+        values = ", ".join(quote_literal(str(v)) for v in p["values"])
+        return f"({col} IS NOT NULL AND {text} NOT IN ({values}))"
     if rule.kind == "unique":
         return f"({col} IS NOT NULL AND count(*) OVER (PARTITION BY {col}) > 1)"
     if rule.kind == "reference":
         ref_col = quote_ident(p.get("column", rule.column))
         ref = _files(version_paths(p["files"]))
-        return f"({col} IS NOT NULL AND {col} NOT IN (SELECT {ref_col} FROM read_parquet({ref}) WHERE {ref_col} IS NOT NULL))"
+        # compared as text: the two versions may type the column differently (BIGINT here, VARCHAR there)
+        return (f"({col} IS NOT NULL AND {text} NOT IN (SELECT CAST({ref_col} AS VARCHAR) FROM read_parquet({ref}) "
+                f"WHERE {ref_col} IS NOT NULL))")
     raise InvalidInput(
         "kind",
         f"unknown rule kind {rule.kind!r}",
         hint="use required, unique, format, check_digit, range, allowed_values or reference",
     )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _literal(value: Any) -> str:
@@ -164,28 +185,41 @@ def run_rules(
         total = eng.con.execute("SELECT count(*) FROM v").fetchall()[0][0]
         results = []
         for rule in rules:
-            if rule.column not in columns:
-                raise InvalidInput(
-                    "column",
-                    f"rule column {rule.column!r} is not in the version",
-                    hint="fix the rule or the dataset's columns",
-                )
-            pred = _failing_predicate(rule, quote_ident(rule.column))
-            eng.run(
-                f"CREATE OR REPLACE TEMP TABLE fails AS SELECT __row FROM (SELECT __row, {pred} AS bad FROM v) WHERE bad"
-            )
-            failed = eng.con.execute("SELECT count(*) FROM fails").fetchall()[0][0]
-            rows = [
-                r[0]
-                for r in eng.con.execute(
-                    f"SELECT __row FROM fails ORDER BY __row LIMIT {MAX_FAILING_ROWS}"
-                ).fetchall()
-            ]
-            results.append(RuleResult(rule, total, total - failed, failed, rows))
+            try:
+                results.append(_run_rule(eng, rule, columns, total))
+            except ZhongshuError as exc:
+                # Nothing about this rule was verified: say why, count no row as passed, go on.
+                results.append(RuleResult(rule, total, 0, total, [], error=_rule_error(exc)))
         return results
     finally:
         if engine is None:
             eng.close()
+
+
+def _run_rule(eng: DuckDBEngine, rule: Rule, columns: set[str], total: int) -> RuleResult:
+    if rule.column not in columns:
+        raise InvalidInput(
+            "column",
+            f"rule column {rule.column!r} is not in the version",
+            hint="fix the rule or the dataset's columns",
+        )
+    pred = _failing_predicate(rule, quote_ident(rule.column))
+    eng.run(f"CREATE OR REPLACE TEMP TABLE fails AS SELECT __row FROM (SELECT __row, {pred} AS bad FROM v) WHERE bad")
+    failed = int(eng.query("SELECT count(*) AS n FROM fails").column("n")[0].as_py())
+    rows = eng.query(f"SELECT CAST(__row AS BIGINT) AS r FROM fails ORDER BY __row LIMIT {MAX_FAILING_ROWS}")
+    return RuleResult(rule, total, total - failed, failed, [int(r) for r in rows.column("r").to_pylist()])
+
+
+def _rule_error(exc: ZhongshuError) -> str:
+    """Why a rule could not run, for the steward; never the engine's own text (it may quote values).
+
+    >>> _rule_error(InvalidInput("column", "rule column 'x' is not in the version"))
+    "rule column 'x' is not in the version"
+    """
+    if isinstance(exc, InvalidInput):
+        return exc.reason
+    kind = getattr(exc, "engine_error_type", "") or type(exc).__name__
+    return f"the rule could not be evaluated on this version ({kind}); check its parameters (a format pattern is RE2 syntax)"
 
 
 _FORMATS = {
