@@ -133,6 +133,8 @@ register("catalog.version.rollback", _("Version rolled back"), "A dataset's curr
          ("from", "to"))
 register("catalog.preview.read", _("Dataset preview read"), "A user read the first rows of a dataset.",
          READ_FIELDS, reads_personal_data=True)
+register("catalog.diff.read", _("Version differences read"),
+         "A user compared two versions and saw sample keys (masked).", READ_FIELDS, reads_personal_data=True)
 register("catalog.rejects.read", _("Rejected rows downloaded"), "A user downloaded the rejected rows of a load.",
          READ_FIELDS, reads_personal_data=True)
 register("quality.rule.created", _("Quality rule created"), "A quality rule was added.", ("rule", "kind", "field"))

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from zhongshu.accounts.permissions import ensure
 from zhongshu.audit.services import Event, record
-from zhongshu.catalog import storage
+from zhongshu.catalog import masking, storage
 from zhongshu.catalog.models import Dataset, DatasetField, LoadAttempt, Version, VersionFile
 from zhongshu.catalog.services import (
     add_edge,
@@ -539,20 +539,21 @@ def diff(actor: Any, dataset: Dataset, a: int, b: int, samples: int = 10) -> dic
         return out
     d = diff_versions(version_files(va), version_files(vb), keys, samples=samples)
     out.update(added=d.added_keys, removed=d.removed_keys, changed=d.changed_keys, key_fields=keys)
-    labels = [fields[k].label for k in keys]
     shown = [(key, change) for change, sample in (("added", d.sample_added), ("removed", d.sample_removed),
                                                   ("changed", d.sample_changed)) for key in sample]
-    out["keys"] = [{"key": masked_key(key, labels), "change": change} for key, change in shown[:samples]]
+    plan = masking.plan([fields[k] for k in keys], keys, [list(key) for key, _ in shown])
+    out["keys"] = [{"key": masked_key(key, [plan.get(k) for k in keys]), "change": change}
+                   for key, change in shown[:samples]]
+    if out["keys"]:  # sample keys are (masked) personal data: the read is audited
+        record(actor, Event("catalog.diff.read", "dataset", dataset.code, details={
+            "version": f"{a}-{b}", "rows": len(out["keys"]), "masked": sorted(plan)}))
     return out
 
 
-def masked_key(values: tuple, labels: list[str]) -> str:
-    """A sample key for display: each part masked when its field's label is personal data.
+def masked_key(values: tuple, masks: list[masking.ColumnMask | None]) -> str:
+    """A sample key for display, each part masked as the dataset's masking plan says (`catalog.masking`).
 
-    >>> masked_key(("371122199001011234", 7), ["resident_id", ""])
-    '371122********1234 / 7'
+    >>> masked_key(("371122199001011238", 7), [masking.ColumnMask("id", "id_number", "label"), None])
+    '371122********1238 / 7'
     """
-    from zhongshu.core.masks import MASKERS, mask_value
-
-    parts = [None if v is None else str(v) for v in values]
-    return " / ".join(str(mask_value(label, v) if label in MASKERS else v) for v, label in zip(parts, labels, strict=True))
+    return " / ".join(str(masking.mask_cell(v, m)) for v, m in zip(values, masks, strict=True))
