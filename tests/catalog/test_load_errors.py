@@ -126,3 +126,13 @@ def test_rejects_report_escapes_formulas(steward, dataset, load, tmp_path):
     data = open(attempt.rejects_path, encoding="utf-8").read()
     assert data.startswith("\ufeffline,column,reason")
     assert "'=HYPERLINK" in data and ",=HYPERLINK" not in data and '"=HYPERLINK' not in data
+
+
+def test_the_cli_leaves_no_empty_dataset_when_it_refuses_the_file(db, departments, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "wide.csv"
+    bad.write_text(",".join(f"c{i}" for i in range(5000)) + "\n" + ",".join("1" for _ in range(5000)) + "\n")
+    with pytest.raises(CommandError, match="ZHONGSHU_LOAD_MAX_COLUMNS"):
+        call_command("ingest", str(bad), "--dataset", "太宽的表", "--department", "gaj", "--no-progress")
+    assert not Dataset.objects.filter(name="太宽的表").exists()

@@ -47,11 +47,12 @@ class Command(ZhongshuCommand):
             return
         if opts["file"] is None or not opts["dataset"]:
             raise InvalidInput("file", "give a file and --dataset NAME", hint="zhongshu ingest data.csv --dataset 企业登记信息 --department scjgj")
-        ds = (services.Dataset.objects.filter(code=opts["dataset"]).first()
-              or services.find_or_create_dataset(SYSTEM, opts["dataset"], opts["department"]))
-        attempt = ingestion.new_attempt(SYSTEM, ds, path=opts["file"], via="cli", fmt=opts["format"],
-                                        encoding=opts["encoding"], sheet=opts["sheet"],
-                                        max_bad_fraction=opts["max_bad_rows"])
+        by_code = services.Dataset.objects.filter(code=opts["dataset"]).first()
+        # a new dataset is created only when the file is accepted: a refusal leaves no empty dataset
+        attempt = ingestion.draft_load(SYSTEM, dataset=by_code, new_name=opts["dataset"], department=opts["department"],
+                                       path=opts["file"], via="cli", fmt=opts["format"], encoding=opts["encoding"],
+                                       sheet=opts["sheet"], max_bad_fraction=opts["max_bad_rows"])
+        ds = attempt.dataset
         attempt = ingestion.start(SYSTEM, attempt, inline=True, progress=None if opts["no_progress"] else self._bar)
         if not opts["no_progress"]:
             sys.stderr.write("\n")
